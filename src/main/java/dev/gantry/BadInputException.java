@@ -1,0 +1,18 @@
+package dev.gantry;
+
+/**
+ * Input from the user (a file, a config key, a command-line argument) is not what Gantry expected.
+ *
+ * <p>The message always names the offending file or key and says what was expected. The command
+ * line maps this exception to exit code 2; nothing that existed before the command is changed.
+ */
+public class BadInputException extends RuntimeException {
+
+    public BadInputException(String message) {
+        super(message);
+    }
+
+    public BadInputException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}
