@@ -1,0 +1,167 @@
+package dev.gantry.config;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.gantry.BadInputException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Everything that determines a training run, as one typed, validated value.
+ *
+ * <p>The defaults are the settings of Goodfellow et al. (2014) for MNIST, taken from the authors'
+ * {@code mnist.yaml} (see {@code shared/docs/protocols.md} §1); presets override only what differs.
+ * Keys are written in snake_case in JSON files and in {@code --set section.key=value}.
+ */
+public record RunConfig(
+        @JsonPropertyDescription("name of the preset this config started from") String preset,
+        @JsonPropertyDescription("master seed: model init, noise, dropout and data order derive from it") long seed,
+        DataConfig data,
+        ModelConfig model,
+        LossConfig loss,
+        OptimConfig optim,
+        TrainConfig train,
+        MonitorConfig monitor) {
+
+    /** Where the training images come from. */
+    public record DataConfig(
+            @JsonPropertyDescription("mnist | fake (synthetic 28x28 blobs, for tests)") String source,
+            @JsonPropertyDescription("directory of the IDX files; empty = the cache (GANTRY_DATA or ~/.cache/gantry/mnist)") String dir,
+            @JsonPropertyDescription("number of training images (mnist: first N of train[0:50000]; fake: how many to make)") int trainSize) {}
+
+    /** Architecture of generator and discriminator. */
+    public record ModelConfig(
+            @JsonPropertyDescription("paper-mlp: the MLP generator and maxout discriminator of the paper") String arch,
+            @JsonPropertyDescription("dimension of z") int noiseDim,
+            @JsonPropertyDescription("width of each of G's two ReLU layers") int gHidden,
+            @JsonPropertyDescription("maxout units per discriminator layer") int dUnits,
+            @JsonPropertyDescription("linear pieces per maxout unit") int dPieces,
+            @JsonPropertyDescription("G weights ~ U(-r, r)") double gInitRange,
+            @JsonPropertyDescription("D weights ~ U(-r, r)") double dInitRange,
+            @JsonPropertyDescription("dropout keep probability of D's input pixels") double dKeepInput,
+            @JsonPropertyDescription("dropout keep probability of the inputs of D's 2nd maxout and output layers") double dKeepHidden) {}
+
+    /** The adversarial objective. */
+    public record LossConfig(
+            @JsonPropertyDescription("non-saturating (-log D(G(z))) | minimax (log(1 - D(G(z))))") String generator,
+            @JsonPropertyDescription("factor on D's loss; the authors' 0.5 halves D's effective learning rate") double dScale) {}
+
+    /** Optimizer and its schedules; G and D each get their own instance with these settings. */
+    public record OptimConfig(
+            @JsonPropertyDescription("sgd (classical momentum, paper) | adam") String name,
+            @JsonPropertyDescription("initial learning rate") double lr,
+            @JsonPropertyDescription("sgd: lr is divided by this after every minibatch") double lrDecay,
+            @JsonPropertyDescription("sgd: floor of the decayed learning rate") double lrMin,
+            @JsonPropertyDescription("sgd: momentum at the start") double momentumInit,
+            @JsonPropertyDescription("sgd: momentum reached at momentum_saturate_epoch") double momentumFinal,
+            @JsonPropertyDescription("sgd: epoch at which momentum starts rising linearly") int momentumStartEpoch,
+            @JsonPropertyDescription("sgd: epoch at which momentum reaches momentum_final") int momentumSaturateEpoch,
+            @JsonPropertyDescription("adam: beta1") double beta1,
+            @JsonPropertyDescription("adam: beta2") double beta2,
+            @JsonPropertyDescription("adam: epsilon") double eps) {}
+
+    /** The training loop. */
+    public record TrainConfig(
+            @JsonPropertyDescription("number of passes over the training set") int epochs,
+            @JsonPropertyDescription("minibatch size m") int batchSize,
+            @JsonPropertyDescription("simultaneous (authors' code: D and G updated from one minibatch) | alternating (Algorithm 1: k D steps, then one G step)") String schedule,
+            @JsonPropertyDescription("alternating: discriminator steps per generator step") int k,
+            @JsonPropertyDescription("write a stats.jsonl line every N steps") int statsEvery,
+            @JsonPropertyDescription("how many checkpoints to keep (newest)") int checkpointKeep,
+            @JsonPropertyDescription("side of the square sample grid written every epoch") int gridSide) {}
+
+    /** Evaluations run while training. */
+    public record MonitorConfig(
+            @JsonPropertyDescription("Parzen estimate on validation every N epochs; 0 = off") int parzenEvery,
+            @JsonPropertyDescription("number of generated samples (kernel centres) of the monitor") int parzenSamples,
+            @JsonPropertyDescription("kernel width of the monitor (the authors used 0.2)") double parzenSigma,
+            @JsonPropertyDescription("number of validation images scored by the monitor") int parzenPoints) {}
+
+    /** The paper's MNIST settings: every preset starts from these. */
+    public static RunConfig defaults() {
+        return new RunConfig(
+                "defaults",
+                1234L,
+                new DataConfig("mnist", "", 50_000),
+                new ModelConfig("paper-mlp", 100, 1200, 240, 5, 0.05, 0.005, 0.8, 0.5),
+                new LossConfig("non-saturating", 0.5),
+                new OptimConfig("sgd", 0.1, 1.000004, 1e-6, 0.5, 0.7, 1, 250, 0.5, 0.999, 1e-8),
+                new TrainConfig(25, 100, "simultaneous", 1, 50, 3, 10),
+                new MonitorConfig(1, 1000, 0.2, 1000));
+    }
+
+    /**
+     * Checks every value against its allowed range.
+     *
+     * @throws BadInputException naming each offending key and what was expected
+     */
+    public RunConfig validate() {
+        List<String> errors = new ArrayList<>();
+        oneOf(errors, "data.source", data.source(), "mnist", "fake");
+        positive(errors, "data.train_size", data.trainSize());
+        oneOf(errors, "model.arch", model.arch(), "paper-mlp");
+        positive(errors, "model.noise_dim", model.noiseDim());
+        positive(errors, "model.g_hidden", model.gHidden());
+        positive(errors, "model.d_units", model.dUnits());
+        positive(errors, "model.d_pieces", model.dPieces());
+        positive(errors, "model.g_init_range", model.gInitRange());
+        positive(errors, "model.d_init_range", model.dInitRange());
+        probability(errors, "model.d_keep_input", model.dKeepInput());
+        probability(errors, "model.d_keep_hidden", model.dKeepHidden());
+        oneOf(errors, "loss.generator", loss.generator(), "non-saturating", "minimax");
+        positive(errors, "loss.d_scale", loss.dScale());
+        oneOf(errors, "optim.name", optim.name(), "sgd", "adam");
+        positive(errors, "optim.lr", optim.lr());
+        if (!(optim.lrDecay() >= 1.0)) errors.add("optim.lr_decay must be >= 1 (got " + optim.lrDecay() + ")");
+        if (!(optim.lrMin() >= 0)) errors.add("optim.lr_min must be >= 0 (got " + optim.lrMin() + ")");
+        unitInterval(errors, "optim.momentum_init", optim.momentumInit());
+        unitInterval(errors, "optim.momentum_final", optim.momentumFinal());
+        if (optim.momentumStartEpoch() < 0) errors.add("optim.momentum_start_epoch must be >= 0 (got " + optim.momentumStartEpoch() + ")");
+        if (optim.momentumSaturateEpoch() <= optim.momentumStartEpoch()) {
+            errors.add("optim.momentum_saturate_epoch must be > optim.momentum_start_epoch (got "
+                    + optim.momentumSaturateEpoch() + " <= " + optim.momentumStartEpoch() + ")");
+        }
+        unitInterval(errors, "optim.beta1", optim.beta1());
+        unitInterval(errors, "optim.beta2", optim.beta2());
+        positive(errors, "optim.eps", optim.eps());
+        positive(errors, "train.epochs", train.epochs());
+        positive(errors, "train.batch_size", train.batchSize());
+        if (train.batchSize() > data.trainSize()) {
+            errors.add("train.batch_size (" + train.batchSize() + ") must not exceed data.train_size (" + data.trainSize() + ")");
+        }
+        oneOf(errors, "train.schedule", train.schedule(), "simultaneous", "alternating");
+        positive(errors, "train.k", train.k());
+        positive(errors, "train.stats_every", train.statsEvery());
+        positive(errors, "train.checkpoint_keep", train.checkpointKeep());
+        positive(errors, "train.grid_side", train.gridSide());
+        if (monitor.parzenEvery() < 0) errors.add("monitor.parzen_every must be >= 0 (got " + monitor.parzenEvery() + ")");
+        positive(errors, "monitor.parzen_samples", monitor.parzenSamples());
+        positive(errors, "monitor.parzen_sigma", monitor.parzenSigma());
+        positive(errors, "monitor.parzen_points", monitor.parzenPoints());
+        if (!errors.isEmpty()) {
+            throw new BadInputException("invalid config: " + String.join("; ", errors));
+        }
+        return this;
+    }
+
+    private static void positive(List<String> errors, String key, double v) {
+        if (!(v > 0) || Double.isInfinite(v)) errors.add(key + " must be > 0 (got " + v + ")");
+    }
+
+    private static void positive(List<String> errors, String key, long v) {
+        if (v <= 0) errors.add(key + " must be > 0 (got " + v + ")");
+    }
+
+    private static void probability(List<String> errors, String key, double v) {
+        if (!(v > 0 && v <= 1)) errors.add(key + " must be in (0, 1] (got " + v + ")");
+    }
+
+    private static void unitInterval(List<String> errors, String key, double v) {
+        if (!(v >= 0 && v < 1)) errors.add(key + " must be in [0, 1) (got " + v + ")");
+    }
+
+    private static void oneOf(List<String> errors, String key, String v, String... allowed) {
+        if (!List.of(allowed).contains(v)) {
+            errors.add(key + " must be one of " + String.join(", ", allowed) + " (got '" + v + "')");
+        }
+    }
+}

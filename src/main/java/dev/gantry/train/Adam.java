@@ -1,0 +1,48 @@
+package dev.gantry.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.gantry.config.RunConfig;
+import dev.gantry.nn.Param;
+import java.util.List;
+
+/**
+ * Adam (Kingma &amp; Ba, 2015), in the form of torch.optim.Adam without weight decay:
+ * m ← β1·m + (1−β1)·g, v ← β2·v + (1−β2)·g², θ ← θ − lr/(1−β1^t) · m / (√v/√(1−β2^t) + ε).
+ */
+public final class Adam extends Optimizer {
+
+    private final RunConfig.OptimConfig c;
+
+    public Adam(NDManager manager, List<Param> params, RunConfig.OptimConfig c) {
+        super(manager, params, "m", "v");
+        this.c = c;
+    }
+
+    @Override
+    protected void update(int i, NDArray p, NDArray g, int epoch, NDManager scratch) {
+        long t = updates + 1;
+        double bias1 = 1 - Math.pow(c.beta1(), t);
+        double bias2 = 1 - Math.pow(c.beta2(), t);
+        NDArray m = slot("m", i);
+        NDArray v = slot("v", i);
+        v.muli((float) c.beta2()).addi(g.square().muli((float) (1 - c.beta2())));
+        m.muli((float) c.beta1()).addi(g.muli((float) (1 - c.beta1())));
+        NDArray denom = v.sqrt();
+        denom.attach(scratch);
+        denom.divi((float) Math.sqrt(bias2)).addi((float) c.eps());
+        NDArray step = m.div(denom);
+        step.attach(scratch);
+        p.subi(step.muli((float) (c.lr() / bias1)));
+    }
+
+    @Override
+    public double learningRate() {
+        return c.lr();
+    }
+
+    @Override
+    public double momentum(int epoch) {
+        return c.beta1();
+    }
+}

@@ -1,0 +1,236 @@
+package dev.gantry.train;
+
+import ai.djl.ndarray.NDArray;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gantry.BadInputException;
+import dev.gantry.config.ConfigLoader;
+import dev.gantry.config.RunConfig;
+import dev.gantry.nn.Param;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * A training checkpoint: a zip file holding {@code meta.json} (counters, seed, the config that made
+ * it, the index of tensors) and one little-endian float32 entry per tensor — G's and D's parameters
+ * and both optimizers' state. Written to a temporary file and moved into place, so a crash never
+ * leaves a half-written checkpoint under a checkpoint's name.
+ */
+public final class Checkpoint {
+
+    public static final String FORMAT = "gantry-checkpoint";
+    public static final int VERSION = 1;
+    private static final Pattern NAME = Pattern.compile("step-(\\d+)\\.ckpt");
+
+    private Checkpoint() {}
+
+    /** The file name of the checkpoint at {@code step}. */
+    public static String fileName(long step) {
+        return String.format("step-%09d.ckpt", step);
+    }
+
+    /** Writes the trainer's full state into {@code dir}, atomically; returns the file. */
+    public static Path save(GanTrainer t, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Path target = dir.resolve(fileName(t.step()));
+        Path tmp = dir.resolve("." + target.getFileName() + ".tmp");
+        ObjectMapper mapper = ConfigLoader.mapper();
+        List<NDArray> tensors = tensors(t);
+        ObjectNode meta = mapper.createObjectNode();
+        meta.put("format", FORMAT);
+        meta.put("version", VERSION);
+        meta.put("step", t.step());
+        meta.put("epoch", t.epoch());
+        meta.put("step_in_epoch", t.stepInEpoch());
+        meta.put("updates_g", t.optimizerG().updates());
+        meta.put("updates_d", t.optimizerD().updates());
+        meta.put("seed", t.config().seed());
+        meta.put("created", Instant.now().toString());
+        meta.set("config", mapper.valueToTree(t.config()));
+        ObjectNode index = meta.putObject("tensors");
+        for (NDArray a : tensors) {
+            index.set(a.getName(), mapper.valueToTree(a.getShape().getShape()));
+        }
+        try (OutputStream out = Files.newOutputStream(tmp); ZipOutputStream zip = new ZipOutputStream(out)) {
+            zip.putNextEntry(new ZipEntry("meta.json"));
+            zip.write(mapper.writeValueAsBytes(meta));
+            zip.closeEntry();
+            for (NDArray a : tensors) {
+                zip.putNextEntry(new ZipEntry("tensors/" + a.getName()));
+                float[] values = a.toFloatArray();
+                ByteBuffer buf = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+                buf.asFloatBuffer().put(values);
+                zip.write(buf.array());
+                zip.closeEntry();
+            }
+        }
+        try {
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+        return target;
+    }
+
+    /** Everything a checkpoint holds, in a fixed order, each array named uniquely. */
+    static List<NDArray> tensors(GanTrainer t) {
+        List<NDArray> all = new ArrayList<>();
+        t.generator().params().stream().map(Param::array).forEach(all::add);
+        t.discriminator().params().stream().map(Param::array).forEach(all::add);
+        all.addAll(t.optimizerG().stateArrays());
+        all.addAll(t.optimizerD().stateArrays());
+        return all;
+    }
+
+    /** Reads the config stored in a checkpoint (to rebuild the trainer before {@link #restore}). */
+    public static RunConfig config(Path file) {
+        JsonNode meta = readMeta(file);
+        try {
+            ObjectMapper mapper = ConfigLoader.mapper();
+            Path tmp = Files.createTempFile("gantry-config", ".json");
+            try {
+                Files.write(tmp, mapper.writeValueAsBytes(meta.get("config")));
+                return ConfigLoader.read(tmp);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        } catch (IOException e) {
+            throw new BadInputException("checkpoint " + file + ": cannot read its config: " + e.getMessage(), e);
+        }
+    }
+
+    /** Loads a checkpoint's tensors and counters into a trainer built from the same config. */
+    public static void restore(GanTrainer t, Path file) {
+        JsonNode meta = readMeta(file);
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            for (NDArray a : tensors(t)) {
+                JsonNode shapeNode = meta.path("tensors").get(a.getName());
+                ZipEntry entry = zip.getEntry("tensors/" + a.getName());
+                if (shapeNode == null || entry == null) {
+                    throw new BadInputException("checkpoint " + file + " has no tensor '" + a.getName()
+                            + "': it was made by a different model or optimizer");
+                }
+                long[] shape = new long[shapeNode.size()];
+                for (int i = 0; i < shape.length; i++) {
+                    shape[i] = shapeNode.get(i).asLong();
+                }
+                if (!Arrays.equals(shape, a.getShape().getShape())) {
+                    throw new BadInputException("checkpoint " + file + ": tensor '" + a.getName() + "' has shape "
+                            + Arrays.toString(shape) + ", expected " + a.getShape());
+                }
+                byte[] bytes;
+                try (InputStream in = zip.getInputStream(entry)) {
+                    bytes = in.readAllBytes();
+                }
+                if (bytes.length != a.size() * 4) {
+                    throw new BadInputException("checkpoint " + file + ": tensor '" + a.getName() + "' is truncated ("
+                            + bytes.length + " bytes, expected " + a.size() * 4 + ")");
+                }
+                float[] values = new float[(int) a.size()];
+                ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
+                a.set(values);
+            }
+        } catch (IOException e) {
+            throw new BadInputException("checkpoint " + file + " is unreadable: " + e.getMessage(), e);
+        }
+        t.optimizerG().setUpdates(meta.path("updates_g").asLong());
+        t.optimizerD().setUpdates(meta.path("updates_d").asLong());
+        t.setPosition(meta.path("step").asLong(), meta.path("epoch").asInt(), meta.path("step_in_epoch").asInt());
+    }
+
+    /** The parsed meta.json of a checkpoint, checked for format and version. */
+    public static JsonNode readMeta(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new BadInputException("checkpoint " + file + " does not exist");
+        }
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            ZipEntry entry = zip.getEntry("meta.json");
+            if (entry == null) {
+                throw new BadInputException("checkpoint " + file + " has no meta.json: not a Gantry checkpoint");
+            }
+            JsonNode meta;
+            try (InputStream in = zip.getInputStream(entry)) {
+                meta = ConfigLoader.mapper().readTree(in);
+            }
+            if (!FORMAT.equals(meta.path("format").asText()) || meta.path("version").asInt() != VERSION) {
+                throw new BadInputException("checkpoint " + file + ": expected format " + FORMAT + " version " + VERSION
+                        + ", found " + meta.path("format").asText("?") + " version " + meta.path("version").asText("?"));
+            }
+            for (String key : List.of("step", "epoch", "step_in_epoch", "updates_g", "updates_d", "config", "tensors")) {
+                if (!meta.has(key)) {
+                    throw new BadInputException("checkpoint " + file + ": meta.json lacks '" + key + "'");
+                }
+            }
+            return meta;
+        } catch (IOException e) {
+            throw new BadInputException("checkpoint " + file + " is unreadable (" + e.getMessage() + "): expected a zip file", e);
+        }
+    }
+
+    /** Checkpoints in {@code dir}, oldest first. */
+    public static List<Path> list(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        Map<Path, Long> steps = new HashMap<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            files.forEach(f -> {
+                Matcher m = NAME.matcher(f.getFileName().toString());
+                if (m.matches()) {
+                    steps.put(f, Long.parseLong(m.group(1)));
+                }
+            });
+        } catch (IOException e) {
+            throw new BadInputException("cannot list checkpoints in " + dir + ": " + e.getMessage(), e);
+        }
+        return steps.keySet().stream().sorted((a, b) -> Long.compare(steps.get(a), steps.get(b))).toList();
+    }
+
+    /** The newest checkpoint in {@code dir}. */
+    public static Path latest(Path dir) {
+        List<Path> all = list(dir);
+        if (all.isEmpty()) {
+            throw new BadInputException("no checkpoint in " + dir + " (expected files named step-NNNNNNNNN.ckpt)");
+        }
+        return all.get(all.size() - 1);
+    }
+
+    /** The checkpoint of {@code step} in {@code dir}. */
+    public static Path atStep(Path dir, long step) {
+        Path p = dir.resolve(fileName(step));
+        if (!Files.isRegularFile(p)) {
+            throw new BadInputException("no checkpoint for step " + step + " in " + dir + " (have: "
+                    + list(dir).stream().map(f -> f.getFileName().toString()).toList() + ")");
+        }
+        return p;
+    }
+
+    /** Deletes all but the newest {@code keep} checkpoints. */
+    public static void prune(Path dir, int keep) throws IOException {
+        List<Path> all = list(dir);
+        for (int i = 0; i < all.size() - keep; i++) {
+            Files.deleteIfExists(all.get(i));
+        }
+    }
+
+}

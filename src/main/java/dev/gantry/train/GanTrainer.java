@@ -1,0 +1,362 @@
+package dev.gantry.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import dev.gantry.config.RunConfig;
+import dev.gantry.data.TrainingSet;
+import dev.gantry.losses.AdversarialLoss;
+import dev.gantry.losses.GanLoss;
+import dev.gantry.models.Discriminator;
+import dev.gantry.models.Generator;
+import dev.gantry.models.Models;
+import dev.gantry.nn.Param;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Trains a generator against a discriminator: the minimax game of Goodfellow et al. (2014).
+ *
+ * <p>Two schedules: {@code simultaneous}, the authors' code, where D's and G's gradients come from
+ * the same minibatch and noise and both networks step together; and {@code alternating}, the
+ * paper's Algorithm 1, with k discriminator steps (each on its own minibatch) before each
+ * generator step. Gradients never leak: D scores G's samples cut from G's graph for its own loss,
+ * and G's loss flows through D with D's parameters cut from the graph, so one backward pass over
+ * the sum fills each network with its own gradient only.
+ *
+ * <p>Every step reseeds the engine from (seed, step) (see {@link Seeds}), and the data order of an
+ * epoch derives from (seed, epoch): a checkpoint's counters are its RNG state.
+ */
+public final class GanTrainer implements AutoCloseable {
+
+    /** How a call to {@link #train} ended. */
+    public enum Outcome { FINISHED, INTERRUPTED, DIVERGED }
+
+    private final RunConfig config;
+    private final TrainingSet data;
+    private final NDManager manager;
+    private final Generator generator;
+    private final Discriminator discriminator;
+    private final AdversarialLoss loss;
+    private final Optimizer optG;
+    private final Optimizer optD;
+    private final NDArray fixedNoise;
+    private final List<TrainingListener> listeners = new ArrayList<>();
+    private final AtomicBoolean stopRequested = new AtomicBoolean();
+    private final float[] batchBuffer;
+
+    private long step;
+    private int epoch;
+    private int stepInEpoch;
+    private StepStats lastStats;
+    private long windowStartNanos;
+    private long windowExamples;
+
+    public GanTrainer(RunConfig config, TrainingSet data) {
+        this.config = config;
+        this.data = data;
+        this.manager = NDManager.newBaseManager();
+        Seeds.seedEngine(config.seed(), Seeds.INIT, 0);
+        Models.Pair pair = Models.build(manager, config.model(), data.dim(), data.meanPixel());
+        this.generator = pair.generator();
+        this.discriminator = pair.discriminator();
+        this.loss = GanLoss.of(config.loss().generator(), config.loss().dScale());
+        this.optG = Optimizer.create(manager, generator.params(), config.optim());
+        this.optD = Optimizer.create(manager, discriminator.params(), config.optim());
+        int side = config.train().gridSide();
+        Seeds.seedEngine(config.seed(), Seeds.FIXED_NOISE, 0);
+        this.fixedNoise = generator.sampleNoise(manager, side * side);
+        this.batchBuffer = new float[config.train().batchSize() * data.dim()];
+    }
+
+    public GanTrainer addListener(TrainingListener listener) {
+        listeners.add(listener);
+        return this;
+    }
+
+    /** Asks the loop to stop after the current step (safe to call from another thread). */
+    public void requestStop() {
+        stopRequested.set(true);
+    }
+
+    /** Minibatches of D per step: 1 (simultaneous) or k (alternating). */
+    public int batchesPerStep() {
+        return "alternating".equals(config.train().schedule()) ? config.train().k() : 1;
+    }
+
+    /** Steps in one epoch: the minibatches of one pass over the data, divided among the steps. */
+    public int stepsPerEpoch() {
+        return data.n() / config.train().batchSize() / batchesPerStep();
+    }
+
+    /**
+     * Trains until {@code targetEpochs} epochs are complete, a stop is requested or a loss diverges.
+     */
+    public Outcome train(int targetEpochs) {
+        if (stepsPerEpoch() == 0) {
+            throw new IllegalStateException("an epoch has no step: data.train_size " + data.n()
+                    + " < train.batch_size × k = " + config.train().batchSize() * batchesPerStep());
+        }
+        listeners.forEach(l -> l.onStart(this));
+        Outcome outcome = Outcome.FINISHED;
+        windowStartNanos = System.nanoTime();
+        windowExamples = 0;
+        loop:
+        while (epoch < targetEpochs) {
+            int[] order = permutation(epoch);
+            while (stepInEpoch < stepsPerEpoch()) {
+                if (stopRequested.get()) {
+                    outcome = Outcome.INTERRUPTED;
+                    break loop;
+                }
+                boolean wantStats = (step + 1) % config.train().statsEvery() == 0 || stepInEpoch + 1 == stepsPerEpoch();
+                StepStats stats = trainStep(order, wantStats);
+                step++;
+                stepInEpoch++;
+                if (stats != null) {
+                    lastStats = stats;
+                }
+                for (TrainingListener l : listeners) {
+                    l.onStep(this, stats);
+                }
+                if (stats != null && stats.diverged()) {
+                    outcome = Outcome.DIVERGED;
+                    break loop;
+                }
+            }
+            epoch++;
+            stepInEpoch = 0;
+            listeners.forEach(l -> l.onEpochEnd(this));
+        }
+        Outcome end = outcome;
+        listeners.forEach(l -> l.onEnd(this, end));
+        return outcome;
+    }
+
+    /** The order in which epoch {@code e} visits the training images (a seeded Fisher–Yates shuffle). */
+    int[] permutation(int e) {
+        int[] order = new int[data.n()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        SplittableRandom rng = new SplittableRandom(Seeds.derive(config.seed(), Seeds.SHUFFLE, e));
+        for (int i = order.length - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        return order;
+    }
+
+    private NDArray batch(NDManager sm, int[] order, int batchIndex) {
+        int b = config.train().batchSize();
+        for (int i = 0; i < b; i++) {
+            data.copyRow(order[batchIndex * b + i], batchBuffer, i);
+        }
+        return sm.create(batchBuffer, new Shape(b, data.dim()));
+    }
+
+    private StepStats trainStep(int[] order, boolean wantStats) {
+        Seeds.seedEngine(config.seed(), Seeds.STEP, step);
+        int b = config.train().batchSize();
+        double lr = optG.learningRate();
+        double momentum = optG.momentum(epoch);
+        StepStats stats;
+        try (NDManager sm = manager.newSubManager()) {
+            Scalars s = "alternating".equals(config.train().schedule())
+                    ? alternatingStep(sm, order, b, wantStats)
+                    : simultaneousStep(sm, order, b, wantStats);
+            windowExamples += (long) b * batchesPerStep();
+            stats = null;
+            if (wantStats) {
+                long now = System.nanoTime();
+                double sps = windowExamples / Math.max(1e-9, (now - windowStartNanos) / 1e9);
+                windowStartNanos = now;
+                windowExamples = 0;
+                stats = new StepStats(step + 1, epoch, s.lossD, s.lossG, s.dReal, s.dFake, s.gradNormG, s.gradNormD,
+                        lr, momentum, sps);
+            }
+        }
+        return stats;
+    }
+
+    /** The authors' update: one minibatch and one noise batch give both D's and G's gradients. */
+    private Scalars simultaneousStep(NDManager sm, int[] order, int b, boolean wantStats) {
+        Scalars s = new Scalars();
+        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            NDArray x = batch(sm, order, stepInEpoch);                          // [B, 784]
+            NDArray fake = generator.forward(generator.sampleNoise(sm, b), false);  // [B, 784]
+            NDList realMasks = discriminator.sampleMasks(sm, b);
+            NDList fakeMasks = discriminator.sampleMasks(sm, b);
+            NDArray realLogits = discriminator.logits(x, realMasks, false);     // [B]
+            // D's objective: G's samples enter cut from G's graph.
+            NDArray fakeLogitsD = discriminator.logits(fake.stopGradient(), fakeMasks, false);
+            NDArray lossD = loss.discriminator(realLogits, fakeLogitsD);
+            // G's objective: the same thinned D, its parameters cut from the graph.
+            NDArray fakeLogitsG = discriminator.logits(fake, fakeMasks, true);
+            NDArray lossG = loss.generator(fakeLogitsG);
+            gc.backward(lossD.add(lossG));
+            if (wantStats) {
+                s.read(lossD, lossG, realLogits, fakeLogitsD);
+            }
+        }
+        if (wantStats) {
+            s.gradNormG = gradNorm(generator.params());
+            s.gradNormD = gradNorm(discriminator.params());
+        }
+        optD.step(epoch);
+        optG.step(epoch);
+        return s;
+    }
+
+    /** Algorithm 1 of the paper: k discriminator steps, each on a fresh minibatch, then one generator step. */
+    private Scalars alternatingStep(NDManager sm, int[] order, int b, boolean wantStats) {
+        Scalars s = new Scalars();
+        int k = batchesPerStep();
+        for (int i = 0; i < k; i++) {
+            // Ascend D's value: real minibatch against samples from the frozen generator.
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                NDArray x = batch(sm, order, stepInEpoch * k + i);
+                NDArray fake = generator.forward(generator.sampleNoise(sm, b), true);
+                NDArray realLogits = discriminator.logits(x, discriminator.sampleMasks(sm, b), false);
+                NDArray fakeLogits = discriminator.logits(fake, discriminator.sampleMasks(sm, b), false);
+                NDArray lossD = loss.discriminator(realLogits, fakeLogits);
+                gc.backward(lossD);
+                if (wantStats && i == k - 1) {
+                    s.read(lossD, null, realLogits, fakeLogits);
+                    s.gradNormD = gradNorm(discriminator.params());
+                }
+            }
+            optD.step(epoch);
+        }
+        // Descend G's objective through the frozen discriminator, on fresh noise.
+        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            NDArray fake = generator.forward(generator.sampleNoise(sm, b), false);
+            NDArray fakeLogits = discriminator.logits(fake, discriminator.sampleMasks(sm, b), true);
+            NDArray lossG = loss.generator(fakeLogits);
+            gc.backward(lossG);
+            if (wantStats) {
+                s.lossG = lossG.getFloat();
+                s.gradNormG = gradNorm(generator.params());
+            }
+        }
+        optG.step(epoch);
+        return s;
+    }
+
+    /** L2 norm of the gradients of {@code params}, as a whole. */
+    static double gradNorm(List<Param> params) {
+        double sum = 0;
+        for (Param p : params) {
+            try (NDArray g = p.array().getGradient(); NDArray sq = g.square().sum()) {
+                sum += sq.getFloat();
+            }
+        }
+        return Math.sqrt(sum);
+    }
+
+    /** Scalars of one step, read only when statistics are due. */
+    private static final class Scalars {
+        double lossD = Double.NaN, lossG = Double.NaN, dReal = Double.NaN, dFake = Double.NaN;
+        double gradNormG = Double.NaN, gradNormD = Double.NaN;
+
+        void read(NDArray lossD, NDArray lossG, NDArray realLogits, NDArray fakeLogits) {
+            this.lossD = lossD.getFloat();
+            if (lossG != null) {
+                this.lossG = lossG.getFloat();
+            }
+            this.dReal = realLogits.getNDArrayInternal().sigmoid().mean().getFloat();
+            this.dFake = fakeLogits.getNDArrayInternal().sigmoid().mean().getFloat();
+        }
+    }
+
+    /**
+     * Generates samples with dropout off and no gradient, in batches, into a float array [n, dim].
+     * The noise comes from the engine's RNG as it stands.
+     */
+    public float[] generate(int n) {
+        float[] out = new float[n * data.dim()];
+        int chunk = 1000;
+        for (int start = 0; start < n; start += chunk) {
+            int m = Math.min(chunk, n - start);
+            try (NDManager sm = manager.newSubManager()) {
+                float[] part = generator.forward(generator.sampleNoise(sm, m), true).toFloatArray();
+                System.arraycopy(part, 0, out, start * data.dim(), part.length);
+            }
+        }
+        return out;
+    }
+
+    /** G's samples from the fixed noise batch (grid_side² of them): comparable across epochs. */
+    public float[] fixedSamples() {
+        try (NDManager sm = manager.newSubManager()) {
+            NDArray z = fixedNoise.duplicate();
+            z.attach(sm);
+            return generator.forward(z, true).toFloatArray();
+        }
+    }
+
+    // ---- state for checkpoints ----
+
+    public RunConfig config() {
+        return config;
+    }
+
+    public TrainingSet data() {
+        return data;
+    }
+
+    public Generator generator() {
+        return generator;
+    }
+
+    public Discriminator discriminator() {
+        return discriminator;
+    }
+
+    public Optimizer optimizerG() {
+        return optG;
+    }
+
+    public Optimizer optimizerD() {
+        return optD;
+    }
+
+    public NDManager manager() {
+        return manager;
+    }
+
+    public long step() {
+        return step;
+    }
+
+    public int epoch() {
+        return epoch;
+    }
+
+    public int stepInEpoch() {
+        return stepInEpoch;
+    }
+
+    public StepStats lastStats() {
+        return lastStats;
+    }
+
+    /** Sets the counters when restoring a checkpoint. */
+    public void setPosition(long step, int epoch, int stepInEpoch) {
+        this.step = step;
+        this.epoch = epoch;
+        this.stepInEpoch = stepInEpoch;
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

@@ -1,0 +1,20 @@
+package dev.gantry.train;
+
+/**
+ * Watches a training run: logging, sample grids, checkpoints, evaluations and progress live here,
+ * not inside the loop.
+ */
+public interface TrainingListener {
+
+    /** Before the first step (of this process: also called when a run resumes). */
+    default void onStart(GanTrainer trainer) {}
+
+    /** After every step; {@code stats} is null on steps that did not read scalars. */
+    default void onStep(GanTrainer trainer, StepStats stats) {}
+
+    /** After an epoch completes ({@code trainer.epoch()} already counts it). */
+    default void onEpochEnd(GanTrainer trainer) {}
+
+    /** When training stops: finished, interrupted (Ctrl-C) or diverged. */
+    default void onEnd(GanTrainer trainer, GanTrainer.Outcome outcome) {}
+}
