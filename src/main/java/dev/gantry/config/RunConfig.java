@@ -86,7 +86,7 @@ public record RunConfig(
                 new LossConfig("non-saturating", 0.5),
                 new OptimConfig("sgd", 0.1, 1.000004, 1e-6, 0.5, 0.7, 1, 250, 0.5, 0.999, 1e-8),
                 new TrainConfig(25, 100, "simultaneous", 1, 50, 3, 10),
-                new MonitorConfig(1, 1000, 0.2, 1000));
+                new MonitorConfig(1, 100, 0.2, 10_000));
     }
 
     /**

@@ -65,6 +65,8 @@ public final class Checkpoint {
         meta.put("updates_g", t.optimizerG().updates());
         meta.put("updates_d", t.optimizerD().updates());
         meta.put("seed", t.config().seed());
+        meta.put("data_rows", t.data().rows());
+        meta.put("data_cols", t.data().cols());
         meta.put("created", Instant.now().toString());
         meta.set("config", mapper.valueToTree(t.config()));
         ObjectNode index = meta.putObject("tensors");

@@ -62,7 +62,7 @@ public final class GanTrainer implements AutoCloseable {
         this.data = data;
         this.manager = NDManager.newBaseManager();
         Seeds.seedEngine(config.seed(), Seeds.INIT, 0);
-        Models.Pair pair = Models.build(manager, config.model(), data.dim(), data.meanPixel());
+        Models.Pair pair = Models.build(manager, config.model(), data.dim(), data.n() > 0 ? data.meanPixel() : 0.5);
         this.generator = pair.generator();
         this.discriminator = pair.discriminator();
         this.loss = GanLoss.of(config.loss().generator(), config.loss().dScale());
@@ -72,6 +72,14 @@ public final class GanTrainer implements AutoCloseable {
         Seeds.seedEngine(config.seed(), Seeds.FIXED_NOISE, 0);
         this.fixedNoise = generator.sampleNoise(manager, side * side);
         this.batchBuffer = new float[config.train().batchSize() * data.dim()];
+    }
+
+    /**
+     * A trainer for sampling and evaluation only: no training images, {@code rows×cols} samples.
+     * Its parameters are meant to be restored from a checkpoint.
+     */
+    public static GanTrainer forInference(RunConfig config, int rows, int cols) {
+        return new GanTrainer(config, new TrainingSet("none", new float[0], 0, rows, cols));
     }
 
     public GanTrainer addListener(TrainingListener listener) {

@@ -1,0 +1,195 @@
+package dev.gantry.cli;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gantry.BadInputException;
+import dev.gantry.config.ConfigLoader;
+import dev.gantry.config.RunConfig;
+import dev.gantry.data.TrainingSet;
+import dev.gantry.train.GanTrainer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code gantry bench step}: times training steps and, in the same process, the matrix products
+ * those steps contain, and prints both and their ratio.
+ *
+ * <p>The matrix products of a step are listed from the layer sizes: every dense or maxout layer
+ * does one product forward, one for its weight gradient when its parameters train in that pass,
+ * and one for its input gradient when its input needs one. The step and the products are timed in
+ * alternating blocks and the median block is reported, so both see the same machine state.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Speed benchmarks (not tests).",
+        subcommands = BenchCommand.Step.class)
+public final class BenchCommand implements Runnable {
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** One matrix product [m,k]·[k,n], done {@code times} per step. */
+    record MatMul(int m, int k, int n) {
+        double flops() {
+            return 2.0 * m * k * n;
+        }
+    }
+
+    /** {@code gantry bench step}. */
+    @Command(name = "step", mixinStandardHelpOptions = true,
+            description = "Time training steps against the matrix products they contain (synthetic data of MNIST's shape).")
+    public static final class Step implements Callable<Integer> {
+
+        @Option(names = "--preset", defaultValue = "paper-mnist", description = "preset to time (default: ${DEFAULT-VALUE})")
+        String preset;
+
+        @Option(names = "--set", paramLabel = "KEY=VALUE", description = "override a config key (repeatable)")
+        List<String> sets = new ArrayList<>();
+
+        @Option(names = "--steps", defaultValue = "50", description = "steps per timed block (default: ${DEFAULT-VALUE})")
+        int steps;
+
+        @Option(names = "--blocks", defaultValue = "5", description = "timed blocks of each kind (default: ${DEFAULT-VALUE})")
+        int blocks;
+
+        @Option(names = "--json", description = "print the result as JSON")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            if (steps <= 0 || blocks <= 0) {
+                throw new BadInputException("--steps and --blocks must be > 0");
+            }
+            List<String> all = new ArrayList<>(sets);
+            all.add("train.stats_every=" + steps);
+            all.add("monitor.parzen_every=0");
+            RunConfig c = ConfigLoader.load(preset, null, all);
+            int batch = c.train().batchSize();
+            int perStep = "alternating".equals(c.train().schedule()) ? c.train().k() : 1;
+            int n = batch * perStep * steps;
+            c = ConfigLoader.with(c, "data.train_size=" + n);
+            float[] pixels = new float[n * 784];
+            SplittableRandom rng = new SplittableRandom(1);
+            for (int i = 0; i < pixels.length; i++) {
+                pixels[i] = (float) rng.nextDouble();
+            }
+            TrainingSet data = new TrainingSet("bench", pixels, n, 28, 28);
+            List<MatMul> products = products(c, 784);
+            double flops = products.stream().mapToDouble(MatMul::flops).sum();
+
+            double[] stepMs = new double[blocks];
+            double[] mmMs = new double[blocks];
+            try (GanTrainer trainer = new GanTrainer(c, data); NDManager nd = NDManager.newBaseManager()) {
+                List<NDArray[]> operands = new ArrayList<>();
+                for (MatMul p : products) {
+                    operands.add(new NDArray[] {nd.randomUniform(-1, 1, new Shape(p.m(), p.k())),
+                            nd.randomUniform(-1, 1, new Shape(p.k(), p.n()))});
+                }
+                trainer.train(1);          // warm-up: allocator, JIT, optimizer state
+                timeProducts(nd, operands, steps);
+                for (int b = 0; b < blocks; b++) {
+                    long t0 = System.nanoTime();
+                    trainer.train(trainer.epoch() + 1);
+                    stepMs[b] = (System.nanoTime() - t0) / 1e6 / steps;
+                    mmMs[b] = timeProducts(nd, operands, steps) / steps;
+                }
+            }
+            double step = median(stepMs);
+            double mm = median(mmMs);
+            double ratio = step / mm;
+            if (json) {
+                ObjectNode o = ConfigLoader.mapper().createObjectNode();
+                o.put("preset", c.preset());
+                o.put("batch", batch);
+                o.put("threads", System.getProperty("ai.djl.pytorch.num_threads", "default"));
+                o.put("step_ms", step);
+                o.put("matmul_ms", mm);
+                o.put("ratio", ratio);
+                o.put("matmuls_per_step", products.size());
+                o.put("gflop_per_step", flops / 1e9);
+                o.put("matmul_gflops", flops / 1e9 / (mm / 1e3));
+                o.put("target_ratio", 1.3);
+                System.out.println(o.toString());
+            } else {
+                System.out.printf("preset %s, batch %d, schedule %s, threads %s, %d blocks of %d steps (median block)%n",
+                        c.preset(), batch, c.train().schedule(), System.getProperty("ai.djl.pytorch.num_threads", "default"), blocks, steps);
+                System.out.printf("matrix products of one step: %d products, %.3f GFLOP, %.2f ms (%.1f GFLOP/s)%n",
+                        products.size(), flops / 1e9, mm, flops / 1e9 / (mm / 1e3));
+                System.out.printf("full training step:          %.2f ms%n", step);
+                System.out.printf("ratio step / matrix products: %.3f (target <= 1.3)%n", ratio);
+            }
+            return Main.OK;
+        }
+
+        private static double timeProducts(NDManager nd, List<NDArray[]> operands, int repeats) {
+            long t0 = System.nanoTime();
+            for (int r = 0; r < repeats; r++) {
+                try (NDManager sm = nd.newSubManager()) {
+                    for (NDArray[] ab : operands) {
+                        NDArray out = ab[0].matMul(ab[1]);
+                        out.attach(sm);
+                    }
+                    // Force completion of the block before the clock stops.
+                }
+            }
+            return (System.nanoTime() - t0) / 1e6;
+        }
+
+        private static double median(double[] v) {
+            double[] s = v.clone();
+            Arrays.sort(s);
+            return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+        }
+    }
+
+    /** The matrix products of one training step of the paper MLP under the config's schedule. */
+    static List<MatMul> products(RunConfig c, int dataDim) {
+        int b = c.train().batchSize();
+        RunConfig.ModelConfig m = c.model();
+        int[][] g = {{m.noiseDim(), m.gHidden()}, {m.gHidden(), m.gHidden()}, {m.gHidden(), dataDim}};
+        int[][] d = {{dataDim, m.dUnits() * m.dPieces()}, {m.dUnits(), m.dUnits() * m.dPieces()}, {m.dUnits(), 1}};
+        List<MatMul> list = new ArrayList<>();
+        if ("alternating".equals(c.train().schedule())) {
+            for (int i = 0; i < c.train().k(); i++) {
+                pass(list, g, b, false, false);  // G samples for D, frozen
+                pass(list, d, b, true, false);   // D on real
+                pass(list, d, b, true, false);   // D on fake (cut from G)
+            }
+            pass(list, g, b, true, false);       // G forward for its step
+            pass(list, d, b, false, true);       // frozen D, gradient to G's samples
+        } else {
+            pass(list, g, b, true, false);
+            pass(list, d, b, true, false);       // D on real
+            pass(list, d, b, true, false);       // D on fake, cut from G
+            pass(list, d, b, false, true);       // frozen D on fake, gradient to G
+        }
+        return list;
+    }
+
+    /** Forward products, weight-gradient products when training, input-gradient products where needed. */
+    private static void pass(List<MatMul> list, int[][] layers, int b, boolean trainable, boolean inputNeedsGrad) {
+        for (int i = 0; i < layers.length; i++) {
+            int in = layers[i][0];
+            int out = layers[i][1];
+            list.add(new MatMul(b, in, out));                // forward  [B,in]·[in,out]
+            if (trainable) {
+                list.add(new MatMul(out, b, in));            // dW = dYᵀ·X
+            }
+            boolean needInputGrad = i > 0 ? (trainable || inputNeedsGrad) : inputNeedsGrad;
+            if (needInputGrad) {
+                list.add(new MatMul(b, out, in));            // dX = dY·W
+            }
+        }
+    }
+}

@@ -1,0 +1,155 @@
+package dev.gantry.cli;
+
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gantry.BadInputException;
+import dev.gantry.config.ConfigLoader;
+import dev.gantry.config.RunConfig;
+import dev.gantry.data.Datasets;
+import dev.gantry.data.Mnist;
+import dev.gantry.data.Npy;
+import dev.gantry.eval.ParzenWindow;
+import dev.gantry.train.GanTrainer;
+import dev.gantry.train.RunDirectory;
+import dev.gantry.train.Seeds;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code gantry eval}: metrics of a run or of a sample file. */
+@Command(name = "eval", mixinStandardHelpOptions = true, description = "Evaluate samples.",
+        subcommands = EvalCommand.Parzen.class)
+public final class EvalCommand implements Runnable {
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** {@code gantry eval parzen}: the Parzen-window protocol of Goodfellow et al. (2014), protocols.md §2. */
+    @Command(name = "parzen", mixinStandardHelpOptions = true,
+            description = {"Parzen-window log-likelihood of MNIST test under 10,000 samples (the paper's Table 1 protocol).",
+                    "sigma is chosen from logspace(-1, 0, 10) on validation train[50000:51000] unless --sigma is given;",
+                    "prints sigma, mean and standard error over the 10,000 test images. With RUN_DIR the result is",
+                    "appended to RUN_DIR/metrics.jsonl with the checkpoint it measured."})
+    public static final class Parzen implements Callable<Integer> {
+
+        static final class Source {
+            @Option(names = "--samples", paramLabel = "FILE.npy", description = "samples: float32 [N, 784] in [0, 1]")
+            Path samples;
+
+            @Parameters(index = "0", arity = "0..1", paramLabel = "RUN_DIR", description = "a run: samples are drawn from its checkpoint")
+            Path runDir;
+
+            @Option(names = "--real-train", description = "calibration: use train[0:N] real images as the samples")
+            boolean realTrain;
+        }
+
+        @ArgGroup(exclusive = true, multiplicity = "1")
+        Source source;
+
+        @Option(names = "--sigma", paramLabel = "S", description = "kernel width; skips the selection on validation")
+        Double sigma;
+
+        @Option(names = "--n", paramLabel = "N", defaultValue = "10000", description = "number of samples (default: ${DEFAULT-VALUE})")
+        int n;
+
+        @Option(names = "--checkpoint", paramLabel = "latest|STEP", defaultValue = "latest", description = "with RUN_DIR (default: ${DEFAULT-VALUE})")
+        String checkpoint;
+
+        @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "seed of the sampling noise (default: ${DEFAULT-VALUE})")
+        long seed;
+
+        @Option(names = "--data-dir", paramLabel = "DIR", description = "MNIST directory (default: the cache)")
+        Path dataDir;
+
+        @Option(names = "--json", description = "print the result as JSON")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            if (n <= 0) {
+                throw new BadInputException("--n must be > 0 (got " + n + ")");
+            }
+            if (sigma != null && !(sigma > 0 && Double.isFinite(sigma))) {
+                throw new BadInputException("--sigma must be a positive number (got " + sigma + ")");
+            }
+            RunConfig.DataConfig dc = new RunConfig.DataConfig("mnist", dataDir == null ? "" : dataDir.toString(), 50_000);
+            RunDirectory run = source.runDir == null ? null : RunDirectory.open(source.runDir);
+            // Read and check everything before computing, so bad input fails fast and changes nothing.
+            float[] samples;
+            String what;
+            Path ckpt = null;
+            if (source.samples != null) {
+                Npy.Matrix m = Npy.readImages(source.samples, 784);
+                if (m.rows() < n) {
+                    throw new BadInputException(source.samples + " holds " + m.rows() + " samples, fewer than --n " + n);
+                }
+                samples = java.util.Arrays.copyOf(m.data(), n * 784);
+                what = source.samples.toString();
+            } else if (source.realTrain) {
+                Mnist.Images train = Datasets.mnist(dc, System.err).train();
+                if (n > train.n()) {
+                    throw new BadInputException("--n " + n + " exceeds the " + train.n() + " training images");
+                }
+                samples = train.slice(0, n).pixels();
+                what = "real train[0:" + n + "]";
+            } else {
+                ckpt = SampleCommand.resolveCheckpoint(run, checkpoint);
+                try (GanTrainer t = SampleCommand.restoreForInference(ckpt)) {
+                    Seeds.seedEngine(seed, Seeds.EVAL, 0);
+                    samples = t.generate(n);
+                }
+                what = ckpt.toString();
+            }
+            Mnist mnist = Datasets.mnist(dc, System.err);
+            Mnist.Images valid = mnist.valid().slice(0, 1000);
+            Mnist.Images test = mnist.test();
+            long start = System.nanoTime();
+            ParzenWindow.Result r;
+            try (NDManager manager = NDManager.newBaseManager();
+                 ParzenWindow parzen = new ParzenWindow(manager, samples, n, 784)) {
+                double[] grid = sigma == null ? ParzenWindow.PAPER_SIGMA_GRID : new double[] {sigma};
+                r = parzen.evaluate(valid.pixels(), valid.n(), test.pixels(), test.n(), grid);
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            ObjectNode o = ConfigLoader.mapper().createObjectNode();
+            o.put("metric", "parzen" + (n == 10_000 ? "10k" : String.valueOf(n)) + "-test");
+            o.put("value", r.mean());
+            o.put("se", r.standardError());
+            o.put("sigma", r.sigma());
+            o.put("sigma_selected_on", sigma == null ? "train[50000:51000]" : "given");
+            o.put("samples", n);
+            o.put("points", test.n());
+            o.put("source", what);
+            o.put("seconds", Math.round(seconds * 100) / 100.0);
+            if (sigma == null) {
+                ArrayNode arr = o.putArray("valid_means");
+                for (int i = 0; i < r.sigmaGrid().length; i++) {
+                    arr.addObject().put("sigma", r.sigmaGrid()[i]).put("mean", r.validMeans()[i]);
+                }
+            }
+            if (run != null && ckpt != null) {
+                var meta = dev.gantry.train.Checkpoint.readMeta(ckpt);
+                o.put("checkpoint", run.path().relativize(ckpt).toString());
+                o.put("step", meta.path("step").asLong());
+                o.put("epoch", meta.path("epoch").asInt());
+                run.appendMetric(o);
+            }
+            if (json) {
+                System.out.println(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(o));
+            } else {
+                System.out.printf("Parzen log-likelihood of MNIST test: %.1f ± %.1f nats (sigma %.4f, %d samples from %s, %.1f s)%n",
+                        r.mean(), r.standardError(), r.sigma(), n, what, seconds);
+            }
+            return Main.OK;
+        }
+    }
+}

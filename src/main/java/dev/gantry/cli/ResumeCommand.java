@@ -1,0 +1,63 @@
+package dev.gantry.cli;
+
+import dev.gantry.BadInputException;
+import dev.gantry.config.ConfigLoader;
+import dev.gantry.config.RunConfig;
+import dev.gantry.data.Datasets;
+import dev.gantry.data.TrainingSet;
+import dev.gantry.train.Checkpoint;
+import dev.gantry.train.GanTrainer;
+import dev.gantry.train.RunDirectory;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code gantry resume}: continues a run from its newest checkpoint, exactly as if never stopped. */
+@Command(name = "resume", mixinStandardHelpOptions = true,
+        description = {"Continue a run from its newest checkpoint.",
+                "Models, optimizer state, data order and random streams continue where they stopped."})
+public final class ResumeCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "RUN_DIR", description = "a run directory made by gantry train")
+    Path runDir;
+
+    @Option(names = "--epochs", paramLabel = "N", description = "train until N epochs in total (default: the run's train.epochs)")
+    Integer epochs;
+
+    @Option(names = "--quiet", description = "no progress bar")
+    boolean quiet;
+
+    @Override
+    public Integer call() throws Exception {
+        RunDirectory run = RunDirectory.open(runDir);
+        RunConfig config = run.readConfig();
+        Path ckpt = Checkpoint.latest(run.checkpoints());
+        if (epochs != null) {
+            if (epochs <= 0) {
+                throw new BadInputException("--epochs must be > 0 (got " + epochs + ")");
+            }
+            config = ConfigLoader.with(config, "train.epochs=" + epochs);
+        }
+        RunConfig saved = ConfigLoader.with(Checkpoint.config(ckpt), "train.epochs=" + config.train().epochs());
+        if (!saved.equals(config)) {
+            throw new BadInputException(run.path().resolve(RunDirectory.CONFIG) + " differs from the config stored in "
+                    + ckpt + " (other than train.epochs): a resumed run must keep its config");
+        }
+        TrainingSet data = Datasets.trainingSet(config, System.err);
+        try (GanTrainer trainer = new GanTrainer(config, data)) {
+            Checkpoint.restore(trainer, ckpt);
+            if (epochs != null) {
+                run.writeConfig(config);   // only once the checkpoint has proved readable
+            }
+            System.err.printf("resuming %s from %s (epoch %d, step %d)%n", runDir, ckpt.getFileName(), trainer.epoch(), trainer.step());
+            if (trainer.epoch() >= config.train().epochs()) {
+                System.out.printf("%s is already at epoch %d of %d; nothing to do (use --epochs N to train longer)%n",
+                        runDir, trainer.epoch(), config.train().epochs());
+                return Main.OK;
+            }
+            return TrainingSession.run(run, trainer, config.train().epochs(), quiet);
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package dev.gantry.train;
+
+import dev.gantry.report.ImageGrid;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Keeps the run directory up to date: stats lines as they are read, a sample grid from the fixed
+ * noise after every epoch, and a checkpoint after every epoch and when training stops early
+ * (but never after divergence, so the last good checkpoint stays the newest).
+ */
+public final class RunFilesListener implements TrainingListener {
+
+    private final RunDirectory run;
+
+    public RunFilesListener(RunDirectory run) {
+        this.run = run;
+    }
+
+    @Override
+    public void onStart(GanTrainer t) {
+        if (t.step() == 0) {
+            writeGrid(t, "epoch-0000.png");
+        }
+    }
+
+    @Override
+    public void onStep(GanTrainer t, StepStats stats) {
+        if (stats != null) {
+            run.appendStats(stats);
+        }
+    }
+
+    @Override
+    public void onEpochEnd(GanTrainer t) {
+        writeGrid(t, String.format("epoch-%04d.png", t.epoch()));
+        checkpoint(t);
+    }
+
+    @Override
+    public void onEnd(GanTrainer t, GanTrainer.Outcome outcome) {
+        if (outcome == GanTrainer.Outcome.INTERRUPTED && t.stepInEpoch() > 0) {
+            checkpoint(t);
+        }
+    }
+
+    private void writeGrid(GanTrainer t, String name) {
+        int side = t.config().train().gridSide();
+        float[] images = t.fixedSamples();
+        try {
+            Files.createDirectories(run.samples());
+            ImageGrid.writePng(run.samples().resolve(name), images, side * side, t.data().rows(), t.data().cols(), side, 2);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void checkpoint(GanTrainer t) {
+        try {
+            Path file = Checkpoint.save(t, run.checkpoints());
+            Checkpoint.prune(run.checkpoints(), t.config().train().checkpointKeep());
+            lastCheckpoint = file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private Path lastCheckpoint;
+
+    /** The newest checkpoint this listener wrote, or null. */
+    public Path lastCheckpoint() {
+        return lastCheckpoint;
+    }
+}

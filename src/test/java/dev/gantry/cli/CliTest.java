@@ -1,0 +1,211 @@
+package dev.gantry.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gantry.data.Npy;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The command line end to end on the tiny preset, and its answers to bad input. */
+class CliTest {
+
+    @TempDir
+    static Path shared;
+    static Path run;
+
+    /** Exit code and standard error of one command. */
+    record Result(int code, String err) {}
+
+    static synchronized Result gantry(String... args) {
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            var cl = Main.newCommandLine();
+            cl.setErr(new java.io.PrintWriter(System.err, true));
+            return new Result(cl.execute(args), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setErr(oldErr);
+        }
+    }
+
+    @BeforeAll
+    static void trainTinyRun() {
+        run = shared.resolve("tiny-run");
+        Result r = gantry("train", "--preset", "tiny", "--run-dir", run.toString(), "--quiet");
+        assertThat(r.code()).as(r.err()).isZero();
+    }
+
+    @Test
+    void trainWritesTheRunDirectory() throws Exception {
+        for (String f : List.of("config.json", "provenance.json", "stats.jsonl", "metrics.jsonl", "report.html",
+                "samples/epoch-0000.png", "samples/epoch-0001.png", "samples/epoch-0002.png")) {
+            assertThat(run.resolve(f)).as(f).isRegularFile();
+        }
+        assertThat(Files.readString(run.resolve("provenance.json"))).contains("\"seed\"").contains("djl_version").contains("threads");
+        String stats = Files.readString(run.resolve("stats.jsonl"));
+        assertThat(stats).contains("\"loss_d\"").contains("\"d_fake\"").contains("\"grad_norm_g\"").contains("\"momentum\"");
+        assertThat(Files.readString(run.resolve("metrics.jsonl"))).contains("parzen-valid");
+        try (Stream<Path> s = Files.list(run.resolve("checkpoints"))) {
+            assertThat(s.map(p -> p.getFileName().toString()).toList()).anyMatch(n -> n.endsWith(".ckpt"));
+        }
+    }
+
+    @Test
+    void anExistingRunIsNeverOverwritten() throws Exception {
+        Map<String, Long> before = sizes(run);
+        Result r = gantry("train", "--preset", "tiny", "--run-dir", run.toString(), "--quiet");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains(run.toString()).contains("never overwritten");
+        assertThat(sizes(run)).isEqualTo(before);
+    }
+
+    @Test
+    void resumeContinuesToMoreEpochs() throws Exception {
+        Path copy = copyRun("resume-copy");
+        assertThat(gantry("resume", copy.toString(), "--epochs", "3", "--quiet").code()).isZero();
+        assertThat(copy.resolve("samples/epoch-0003.png")).isRegularFile();
+        assertThat(Files.readString(copy.resolve("config.json"))).contains("\"epochs\" : 3");
+    }
+
+    @Test
+    void sampleWritesNpyAndPngAndNeverOverwrites() throws Exception {
+        Path npy = shared.resolve("s.npy");
+        assertThat(gantry("sample", run.toString(), "--n", "16", "--out", npy.toString()).code()).isZero();
+        Npy.Matrix m = Npy.readImages(npy, 784);
+        assertThat(m.rows()).isEqualTo(16);
+        byte[] bytes = Files.readAllBytes(npy);
+        Result again = gantry("sample", run.toString(), "--n", "16", "--out", npy.toString());
+        assertThat(again.code()).isEqualTo(2);
+        assertThat(Files.readAllBytes(npy)).isEqualTo(bytes);
+
+        Path png = shared.resolve("s.png");
+        assertThat(gantry("sample", run.toString(), "--n", "9", "--out", png.toString()).code()).isZero();
+        assertThat(javax.imageio.ImageIO.read(png.toFile())).isNotNull();
+    }
+
+    @Test
+    void samplingIsDeterministicForASeed() throws Exception {
+        Path a = shared.resolve("a.npy");
+        Path b = shared.resolve("b.npy");
+        gantry("sample", run.toString(), "--n", "8", "--out", a.toString(), "--seed", "5");
+        gantry("sample", run.toString(), "--n", "8", "--out", b.toString(), "--seed", "5");
+        assertThat(Files.readAllBytes(a)).isEqualTo(Files.readAllBytes(b));
+    }
+
+    @Test
+    void aCorruptCheckpointIsRefusedAndLeftAlone() throws Exception {
+        Path copy = copyRun("corrupt-copy");
+        Path ckpt;
+        try (Stream<Path> s = Files.list(copy.resolve("checkpoints"))) {
+            ckpt = s.filter(p -> p.toString().endsWith(".ckpt")).sorted().reduce((x, y) -> y).orElseThrow();
+        }
+        byte[] full = Files.readAllBytes(ckpt);
+        Files.write(ckpt, java.util.Arrays.copyOf(full, full.length / 3));
+        Map<String, Long> before = sizes(copy);
+        Result r = gantry("resume", copy.toString(), "--epochs", "3", "--quiet");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains(ckpt.getFileName().toString());
+        assertThat(sizes(copy)).isEqualTo(before);
+        assertThat(gantry("sample", copy.toString(), "--n", "4", "--out", copy.resolve("x.npy").toString()).code()).isEqualTo(2);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "train --preset nope --quiet|nope",
+            "train --preset tiny --set optim.lr=-1 --quiet|optim.lr",
+            "train --preset tiny --set train.batch_size=0 --quiet|train.batch_size",
+            "train --preset tiny --set train.k=0 --quiet|train.k",
+            "train --preset tiny --set optim.lr=abc --quiet|optim.lr",
+            "train --preset tiny --set no.such=1 --quiet|no.such",
+            "train --preset tiny --epochs 0 --quiet|train.epochs",
+            "train --preset tiny --epochs x --quiet|--epochs",
+            "data fetch cifar|cifar",
+            "bench step --steps 0|--steps"})
+    void badArgumentsExitTwoNamingTheKey(String args, String key) {
+        Result r = gantry(args.split(" "));
+        assertThat(r.code()).as(r.err()).isEqualTo(2);
+        assertThat(r.err()).contains(key);
+    }
+
+    @Test
+    void aDirectoryThatIsNotARunIsRefused(@TempDir Path empty) {
+        for (String[] args : List.of(
+                new String[] {"resume", empty.toString()},
+                new String[] {"sample", empty.toString(), "--n", "2", "--out", empty.resolve("x.npy").toString()},
+                new String[] {"report", empty.toString()},
+                new String[] {"eval", "parzen", empty.toString()})) {
+            Result r = gantry(args);
+            assertThat(r.code()).as(String.join(" ", args) + ": " + r.err()).isEqualTo(2);
+            assertThat(r.err()).contains("not a Gantry run directory");
+        }
+    }
+
+    @Test
+    void missingMnistSaysHowToFetch(@TempDir Path empty) {
+        Result r = gantry("train", "--preset", "paper-mnist", "--set", "data.dir=" + empty, "--runs", empty.resolve("runs").toString(), "--quiet");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("gantry data fetch mnist");
+        assertThat(empty.resolve("runs")).doesNotExist();
+    }
+
+    @Test
+    void evalRejectsBadSampleFilesBeforeLoadingAnything(@TempDir Path dir) throws Exception {
+        Path wide = dir.resolve("wide.npy");
+        Npy.writeFloat32(wide, new float[3 * 10], 3, 10);
+        Result r = gantry("eval", "parzen", "--samples", wide.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("wide.npy").contains("784");
+
+        Path few = dir.resolve("few.npy");
+        Npy.writeFloat32(few, new float[5 * 784], 5, 784);
+        r = gantry("eval", "parzen", "--samples", few.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("few.npy").contains("fewer");
+
+        Path nan = dir.resolve("nan.npy");
+        float[] v = new float[2 * 784];
+        v[17] = Float.NaN;
+        Npy.writeFloat32(nan, v, 2, 784);
+        r = gantry("eval", "parzen", "--samples", nan.toString(), "--n", "2");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("nan.npy");
+    }
+
+    static Path copyRun(String name) throws Exception {
+        Path copy = shared.resolve(name);
+        try (Stream<Path> s = Files.walk(run)) {
+            for (Path p : s.toList()) {
+                Path target = copy.resolve(run.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
+        }
+        return copy;
+    }
+
+    static Map<String, Long> sizes(Path dir) throws Exception {
+        Map<String, Long> m = new TreeMap<>();
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.filter(Files::isRegularFile).toList()) {
+                m.put(dir.relativize(p).toString(), Files.size(p) ^ Files.getLastModifiedTime(p).toMillis());
+            }
+        }
+        return m;
+    }
+}

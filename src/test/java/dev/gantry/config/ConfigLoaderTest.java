@@ -1,0 +1,131 @@
+package dev.gantry.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.gantry.BadInputException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ConfigLoaderTest {
+
+    @Test
+    void paperPresetIsThePaperSettings() {
+        RunConfig c = ConfigLoader.load("paper-mnist", null, List.of());
+        assertThat(c.preset()).isEqualTo("paper-mnist");
+        assertThat(c.model().noiseDim()).isEqualTo(100);
+        assertThat(c.model().gHidden()).isEqualTo(1200);
+        assertThat(c.model().dUnits()).isEqualTo(240);
+        assertThat(c.model().dPieces()).isEqualTo(5);
+        assertThat(c.model().dKeepInput()).isEqualTo(0.8);
+        assertThat(c.model().dKeepHidden()).isEqualTo(0.5);
+        assertThat(c.optim().name()).isEqualTo("sgd");
+        assertThat(c.optim().lr()).isEqualTo(0.1);
+        assertThat(c.optim().lrDecay()).isEqualTo(1.000004);
+        assertThat(c.train().batchSize()).isEqualTo(100);
+        assertThat(c.train().schedule()).isEqualTo("simultaneous");
+        assertThat(c.loss().generator()).isEqualTo("non-saturating");
+        assertThat(c.loss().dScale()).isEqualTo(0.5);
+        assertThat(c.data().trainSize()).isEqualTo(50_000);
+    }
+
+    @Test
+    void adamPresetExtendsPaperAndChangesOnlyTheOptimizerAndSchedule() {
+        RunConfig paper = ConfigLoader.load("paper-mnist", null, List.of());
+        RunConfig adam = ConfigLoader.load("mnist-mlp-adam", null, List.of());
+        assertThat(adam.optim().name()).isEqualTo("adam");
+        assertThat(adam.optim().beta1()).isEqualTo(0.5);
+        assertThat(adam.train().schedule()).isEqualTo("alternating");
+        assertThat(adam.model()).isEqualTo(paper.model());
+        assertThat(adam.loss()).isEqualTo(paper.loss());
+        assertThat(adam.data()).isEqualTo(paper.data());
+    }
+
+    @Test
+    void everyPresetLoadsAndEveryPresetFileIsListed() throws Exception {
+        for (String p : ConfigLoader.PRESETS) {
+            assertThat(ConfigLoader.load(p, null, List.of()).preset()).isEqualTo(p);
+        }
+        try (var files = Files.list(Path.of("presets"))) {
+            List<String> names = files.map(f -> f.getFileName().toString().replace(".json", "")).sorted().toList();
+            assertThat(names).containsExactlyInAnyOrderElementsOf(ConfigLoader.PRESETS);
+        }
+    }
+
+    @Test
+    void setOverridesTypedValues() {
+        RunConfig c = ConfigLoader.load("tiny", null, List.of("optim.lr=0.05", "train.k=3", "loss.generator=minimax", "seed=9"));
+        assertThat(c.optim().lr()).isEqualTo(0.05);
+        assertThat(c.train().k()).isEqualTo(3);
+        assertThat(c.loss().generator()).isEqualTo("minimax");
+        assertThat(c.seed()).isEqualTo(9);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "optim.learning_rate=0.1|optim.learning_rate",
+            "optim.lr=fast|optim.lr",
+            "optim.lr=-0.1|optim.lr",
+            "train.batch_size=0|train.batch_size",
+            "train.k=0|train.k",
+            "train.k=1.5|train.k",
+            "loss.generator=wasserstein|loss.generator",
+            "model.d_keep_input=1.5|model.d_keep_input",
+            "optim=3|optim",
+            "nonsense|nonsense"})
+    void badOverridesNameTheKey(String set, String key) {
+        assertThatThrownBy(() -> ConfigLoader.load("tiny", null, List.of(set)))
+                .isInstanceOf(BadInputException.class)
+                .hasMessageContaining(key);
+    }
+
+    @Test
+    void unknownPresetListsTheKnownOnes() {
+        assertThatThrownBy(() -> ConfigLoader.load("paper-cifar", null, List.of()))
+                .isInstanceOf(BadInputException.class)
+                .hasMessageContaining("paper-cifar").hasMessageContaining("paper-mnist");
+    }
+
+    @Test
+    void configFileMayExtendAPresetAndIsCheckedStrictly(@TempDir Path dir) throws Exception {
+        Path good = dir.resolve("mine.json");
+        Files.writeString(good, "// why: a slower D\n{ \"extends\": \"tiny\", \"optim\": { \"lr\": 0.01 } }");
+        RunConfig c = ConfigLoader.load(null, good, List.of());
+        assertThat(c.optim().lr()).isEqualTo(0.01);
+        assertThat(c.data().source()).isEqualTo("fake");
+        assertThat(c.preset()).isEqualTo("mine");
+
+        Path unknown = dir.resolve("unknown.json");
+        Files.writeString(unknown, "{ \"optim\": { \"momentum_max\": 0.9 } }");
+        assertThatThrownBy(() -> ConfigLoader.load(null, unknown, List.of()))
+                .isInstanceOf(BadInputException.class)
+                .hasMessageContaining("optim.momentum_max").hasMessageContaining("unknown.json");
+
+        Path wrongType = dir.resolve("wrong.json");
+        Files.writeString(wrongType, "{ \"train\": { \"epochs\": \"ten\" } }");
+        assertThatThrownBy(() -> ConfigLoader.load(null, wrongType, List.of()))
+                .isInstanceOf(BadInputException.class).hasMessageContaining("train.epochs");
+
+        Path broken = dir.resolve("broken.json");
+        Files.writeString(broken, "{ \"train\": ");
+        assertThatThrownBy(() -> ConfigLoader.load(null, broken, List.of()))
+                .isInstanceOf(BadInputException.class).hasMessageContaining("broken.json");
+
+        assertThatThrownBy(() -> ConfigLoader.load(null, dir.resolve("missing.json"), List.of()))
+                .isInstanceOf(BadInputException.class).hasMessageContaining("missing.json");
+    }
+
+    @Test
+    void jsonRoundTrip(@TempDir Path dir) throws Exception {
+        RunConfig c = ConfigLoader.load("mnist-mlp-adam", null, List.of("seed=77"));
+        Path f = dir.resolve("config.json");
+        Files.writeString(f, ConfigLoader.toJson(c));
+        assertThat(ConfigLoader.read(f)).isEqualTo(c);
+        assertThat(Files.readString(f)).contains("\"batch_size\" : 100").contains("\"d_keep_input\"");
+    }
+}
