@@ -25,9 +25,4 @@ public record TrainingSet(String name, float[] pixels, int n, int rows, int cols
         }
         return sum / pixels.length;
     }
-
-    /** Copies image {@code index} into {@code out} at row {@code slot}. */
-    public void copyRow(int index, float[] out, int slot) {
-        System.arraycopy(pixels, index * dim(), out, slot * dim(), dim());
-    }
 }
