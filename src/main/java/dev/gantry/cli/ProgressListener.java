@@ -44,7 +44,7 @@ final class ProgressListener implements TrainingListener {
     @Override
     public void onStep(GanTrainer t, StepStats s) {
         if (bar == null) {
-            open(t);
+            return;
         }
         bar.step();
         if (s != null) {
@@ -57,6 +57,9 @@ final class ProgressListener implements TrainingListener {
         if (bar != null) {
             bar.close();
             bar = null;
+        }
+        if (t.epoch() < targetEpochs) {
+            open(t);
         }
     }
 
