@@ -1,0 +1,63 @@
+package dev.gantry.cli;
+
+import dev.gantry.config.ConfigKeys;
+import dev.gantry.config.ConfigLoader;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code gantry config}: shows the keys and resolved configs. */
+@Command(name = "config", mixinStandardHelpOptions = true, description = "Show config keys and resolved configs.",
+        subcommands = {ConfigCommand.Keys.class, ConfigCommand.Show.class})
+public final class ConfigCommand implements Runnable {
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** {@code gantry config keys}. */
+    @Command(name = "keys", mixinStandardHelpOptions = true, description = "Every config key with its type, default and meaning.")
+    public static final class Keys implements Callable<Integer> {
+        @Option(names = "--markdown", description = "print the docs/config.md page")
+        boolean markdown;
+
+        @Override
+        public Integer call() {
+            if (markdown) {
+                System.out.print(ConfigKeys.markdown());
+            } else {
+                for (ConfigKeys.Key k : ConfigKeys.all()) {
+                    System.out.printf("%-32s %-8s %-16s %s%n", k.name(), k.type(), k.defaultValue(), k.description());
+                }
+            }
+            return Main.OK;
+        }
+    }
+
+    /** {@code gantry config show}. */
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "Print the config a train command would use.")
+    public static final class Show implements Callable<Integer> {
+        @Option(names = "--preset", paramLabel = "NAME")
+        String preset;
+
+        @Option(names = "--config", paramLabel = "FILE")
+        Path configFile;
+
+        @Option(names = "--set", paramLabel = "KEY=VALUE")
+        List<String> sets = new ArrayList<>();
+
+        @Override
+        public Integer call() {
+            String name = preset == null && configFile == null ? "paper-mnist" : preset;
+            System.out.println(ConfigLoader.toJson(ConfigLoader.load(name, configFile, sets)));
+            return Main.OK;
+        }
+    }
+}
