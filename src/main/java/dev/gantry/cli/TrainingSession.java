@@ -36,15 +36,17 @@ final class TrainingSession {
             }
         }, "gantry-ctrl-c");
         Runtime.getRuntime().addShutdownHook(hook);
-        long start = System.nanoTime();
-        GanTrainer.Outcome outcome;
         try {
-            outcome = trainer.train(targetEpochs);
+            return trainAndReport(run, trainer, targetEpochs, files, hook);
         } finally {
-            done.countDown();
+            done.countDown();   // lets a Ctrl-C shutdown proceed, once the checkpoint and summary are out
         }
-        boolean shuttingDown = outcome == GanTrainer.Outcome.INTERRUPTED;
-        if (!shuttingDown) {
+    }
+
+    private static int trainAndReport(RunDirectory run, GanTrainer trainer, int targetEpochs, RunFilesListener files, Thread hook) {
+        long start = System.nanoTime();
+        GanTrainer.Outcome outcome = trainer.train(targetEpochs);
+        if (outcome != GanTrainer.Outcome.INTERRUPTED) {
             Runtime.getRuntime().removeShutdownHook(hook);
         }
         double minutes = (System.nanoTime() - start) / 60e9;

@@ -58,6 +58,37 @@ class ResumeTest {
     }
 
     @Test
+    void interruptedMidEpochAndResumedEqualsUninterrupted(@TempDir Path dir) throws Exception {
+        RunConfig config = ConfigLoader.load("tiny", null, List.of());
+        TrainingSet data = FakeImages.generate(config.data().trainSize(), 7);
+        List<float[]> straight;
+        try (GanTrainer t = new GanTrainer(config, data)) {
+            t.train(2);
+            straight = snapshot(t);
+        }
+        Path ckpt;
+        try (GanTrainer t = new GanTrainer(config, data)) {
+            t.addListener(new TrainingListener() {
+                @Override
+                public void onStep(GanTrainer tr, StepStats s) {
+                    if (tr.step() == 13) tr.requestStop();   // as Ctrl-C does, in the middle of epoch 2
+                }
+            });
+            assertThat(t.train(2)).isEqualTo(GanTrainer.Outcome.INTERRUPTED);
+            assertThat(t.stepInEpoch()).isEqualTo(3);
+            ckpt = Checkpoint.save(t, dir);
+        }
+        try (GanTrainer t = new GanTrainer(config, data)) {
+            Checkpoint.restore(t, ckpt);
+            t.train(2);
+            List<float[]> resumed = snapshot(t);
+            for (int i = 0; i < straight.size(); i++) {
+                assertThat(resumed.get(i)).as("parameter %d", i).containsExactly(straight.get(i));
+            }
+        }
+    }
+
+    @Test
     void trainingChangesParametersAndKeepsLossesFinite() {
         RunConfig config = ConfigLoader.load("tiny", null, List.of());
         TrainingSet data = FakeImages.generate(config.data().trainSize(), 7);
