@@ -97,6 +97,20 @@ class CliTest {
     }
 
     @Test
+    void figuresWritesFigures2And3() throws Exception {
+        Path copy = copyRun("figures-copy");
+        assertThat(gantry("figures", copy.toString(), "--rows", "3", "--cols", "4", "--steps", "5").code()).isZero();
+        try (Stream<Path> s = Files.list(copy.resolve("figures"))) {
+            List<String> names = s.map(p -> p.getFileName().toString()).sorted().toList();
+            assertThat(names).hasSize(2).anyMatch(n -> n.startsWith("fig2-nearest")).anyMatch(n -> n.startsWith("fig3-interpolation"));
+            for (String n : names) {
+                var img = javax.imageio.ImageIO.read(copy.resolve("figures").resolve(n).toFile());
+                assertThat(img.getHeight()).isEqualTo(3 * (28 * 2 + 1) + 1);
+            }
+        }
+    }
+
+    @Test
     void samplingIsDeterministicForASeed() throws Exception {
         Path a = shared.resolve("a.npy");
         Path b = shared.resolve("b.npy");
