@@ -22,7 +22,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code gantry eval}: metrics of a run or of a sample file. */
 @Command(name = "eval", mixinStandardHelpOptions = true, description = "Evaluate samples.",
-        subcommands = EvalCommand.Parzen.class)
+        subcommands = {EvalCommand.Parzen.class, EvalCommand.Modes.class})
 public final class EvalCommand implements Runnable {
 
     @picocli.CommandLine.Spec
@@ -149,6 +149,64 @@ public final class EvalCommand implements Runnable {
                 System.out.printf("Parzen log-likelihood of MNIST test: %.1f ± %.1f nats (sigma %.4f, %d samples from %s, %.1f s)%n",
                         r.mean(), r.standardError(), r.sigma(), n, what, seconds);
             }
+            return Main.OK;
+        }
+    }
+
+    /** {@code gantry eval modes}: mode coverage on a 2D mixture, the PacGAN protocol of Lin et al. (2018), protocols.md §4. */
+    @Command(name = "modes", mixinStandardHelpOptions = true,
+            description = {"Mode coverage of 2D samples on a Gaussian mixture (PacGAN, Lin et al. 2018):",
+                    "modes captured, %% high quality (within 3 std of the nearest mean) and the",
+                    "reverse KL of the mode histogram to uniform. The protocol uses 2,500 samples."})
+    public static final class Modes implements Callable<Integer> {
+
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--samples", required = true, paramLabel = "FILE.npy", description = "samples: float32 [N, 2]")
+        Path samples;
+
+        @Option(names = "--mixture", required = true, paramLabel = "ring8|grid25", description = "the mixture the samples should cover")
+        String mixture;
+
+        @Option(names = "--json", description = "print the result as JSON")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            // Check the mixture name before reading a possibly large file.
+            dev.gantry.data.ToyMixture mix = dev.gantry.data.ToyMixture.named(mixture);
+            Npy.Matrix m = Npy.readFloat32(samples);
+            dev.gantry.eval.ModeCoverage.Result r;
+            try {
+                r = new dev.gantry.eval.ModeCoverage(mix).evaluate(m);
+            } catch (BadInputException e) {
+                throw new BadInputException(".npy file " + samples + ": " + e.getMessage(), e);
+            }
+            if (m.rows() != dev.gantry.eval.ModeCoverage.PROTOCOL_SAMPLES) {
+                spec.commandLine().getErr().printf("gantry: warning: %s holds %d samples; the protocol evaluates %d%n",
+                        samples, m.rows(), dev.gantry.eval.ModeCoverage.PROTOCOL_SAMPLES);
+                spec.commandLine().getErr().flush();
+            }
+            java.io.PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+                var mapper = new com.fasterxml.jackson.databind.ObjectMapper()
+                        .setPropertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE);
+                ObjectNode o = mapper.createObjectNode();
+                o.put("mixture", mix.name());
+                o.put("source", samples.toString());
+                o.setAll((ObjectNode) mapper.valueToTree(r));
+                if (Double.isNaN(r.reverseKl())) {
+                    o.putNull("reverse_kl"); // no HQ sample: JSON has no NaN
+                }
+                out.println(mapper.writeValueAsString(o));
+            } else {
+                String kl = Double.isNaN(r.reverseKl()) ? "undefined (no high-quality sample)"
+                        : String.format(java.util.Locale.ROOT, "%.3f", r.reverseKl());
+                out.printf(java.util.Locale.ROOT, "%s: %d/%d modes, %.1f%% high quality, reverse KL %s (%d samples)%n",
+                        mix.name(), r.modesCaptured(), r.modes(), 100 * r.highQualityFraction(), kl, r.samples());
+            }
+            out.flush();
             return Main.OK;
         }
     }
