@@ -26,6 +26,10 @@ public final class ResumeCommand implements Callable<Integer> {
     @Option(names = "--epochs", paramLabel = "N", description = "train until N epochs in total (default: the run's train.epochs)")
     Integer epochs;
 
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "change a key that does not alter the trajectory (train.epochs, train.keep_every, monitor.*, ...)")
+    java.util.List<String> sets = new java.util.ArrayList<>();
+
     @Option(names = "--quiet", description = "no progress bar")
     boolean quiet;
 
@@ -34,21 +38,33 @@ public final class ResumeCommand implements Callable<Integer> {
         RunDirectory run = RunDirectory.open(runDir);
         RunConfig config = run.readConfig();
         Path ckpt = Checkpoint.latest(run.checkpoints());
+        java.util.List<String> changes = new java.util.ArrayList<>(sets);
         if (epochs != null) {
             if (epochs <= 0) {
                 throw new BadInputException("--epochs must be > 0 (got " + epochs + ")");
             }
-            config = ConfigLoader.with(config, "train.epochs=" + epochs);
+            changes.add("train.epochs=" + epochs);
         }
-        RunConfig saved = ConfigLoader.with(Checkpoint.config(ckpt), "train.epochs=" + config.train().epochs());
+        for (String set : changes) {
+            String key = set.contains("=") ? set.substring(0, set.indexOf('=')).trim() : set;
+            if (!RunConfig.RESUMABLE_KEYS.contains(key)) {
+                throw new BadInputException("resume --set " + key + ": only keys that do not change the run's trajectory may change ("
+                        + String.join(", ", RunConfig.RESUMABLE_KEYS) + ")");
+            }
+            config = ConfigLoader.with(config, set);
+        }
+        RunConfig saved = Checkpoint.config(ckpt);
+        for (String key : RunConfig.RESUMABLE_KEYS) {
+            saved = ConfigLoader.with(saved, key + "=" + ConfigLoader.mapper().valueToTree(config).at("/" + key.replace('.', '/')).asText());
+        }
         if (!saved.equals(config)) {
             throw new BadInputException(run.path().resolve(RunDirectory.CONFIG) + " differs from the config stored in "
-                    + ckpt + " (other than train.epochs): a resumed run must keep its config");
+                    + ckpt + " in a key that shapes training: a resumed run must keep its config");
         }
         TrainingSet data = Datasets.trainingSet(config, System.err);
         try (GanTrainer trainer = new GanTrainer(config, data)) {
             Checkpoint.restore(trainer, ckpt);
-            if (epochs != null) {
+            if (!changes.isEmpty()) {
                 run.writeConfig(config);   // only once the checkpoint has proved readable
             }
             System.err.printf("resuming %s from %s (epoch %d, step %d)%n", runDir, ckpt.getFileName(), trainer.epoch(), trainer.step());

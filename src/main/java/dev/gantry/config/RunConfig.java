@@ -67,6 +67,7 @@ public record RunConfig(
             @JsonPropertyDescription("alternating: discriminator steps per generator step") int k,
             @JsonPropertyDescription("write a stats.jsonl line every N steps") int statsEvery,
             @JsonPropertyDescription("how many checkpoints to keep (newest)") int checkpointKeep,
+            @JsonPropertyDescription("also keep for good the checkpoint of every N-th epoch (0 = none), for choosing one later") int keepEvery,
             @JsonPropertyDescription("side of the square sample grid written every epoch") int gridSide) {}
 
     /** Evaluations run while training. */
@@ -75,6 +76,14 @@ public record RunConfig(
             @JsonPropertyDescription("number of generated samples (kernel centres) of the monitor") int parzenSamples,
             @JsonPropertyDescription("kernel width of the monitor (the authors used 0.2)") double parzenSigma,
             @JsonPropertyDescription("number of validation images scored by the monitor") int parzenPoints) {}
+
+    /**
+     * Keys that {@code gantry resume --set} may change: they decide how long a run goes on and what
+     * it records, never the trajectory of its parameters.
+     */
+    public static final java.util.List<String> RESUMABLE_KEYS = java.util.List.of(
+            "train.epochs", "train.stats_every", "train.checkpoint_keep", "train.keep_every", "train.grid_side",
+            "monitor.parzen_every", "monitor.parzen_samples", "monitor.parzen_sigma", "monitor.parzen_points");
 
     /** The paper's MNIST settings: every preset starts from these. */
     public static RunConfig defaults() {
@@ -85,7 +94,7 @@ public record RunConfig(
                 new ModelConfig("paper-mlp", 100, 1200, 240, 5, 0.05, 0.005, 0.8, 0.5),
                 new LossConfig("non-saturating", 0.5),
                 new OptimConfig("sgd", 0.1, 1.000004, 1e-6, 0.5, 0.7, 1, 250, 0.5, 0.999, 1e-8),
-                new TrainConfig(25, 100, "simultaneous", 1, 50, 3, 10),
+                new TrainConfig(25, 100, "simultaneous", 1, 50, 3, 0, 10),
                 new MonitorConfig(1, 100, 0.2, 10_000));
     }
 
@@ -132,6 +141,7 @@ public record RunConfig(
         positive(errors, "train.k", train.k());
         positive(errors, "train.stats_every", train.statsEvery());
         positive(errors, "train.checkpoint_keep", train.checkpointKeep());
+        if (train.keepEvery() < 0) errors.add("train.keep_every must be >= 0 (got " + train.keepEvery() + ")");
         positive(errors, "train.grid_side", train.gridSide());
         if (monitor.parzenEvery() < 0) errors.add("monitor.parzen_every must be >= 0 (got " + monitor.parzenEvery() + ")");
         positive(errors, "monitor.parzen_samples", monitor.parzenSamples());

@@ -227,12 +227,23 @@ public final class Checkpoint {
         return p;
     }
 
-    /** Deletes all but the newest {@code keep} checkpoints. */
-    public static void prune(Path dir, int keep) throws IOException {
+    /** Deletes all but the newest {@code keep} checkpoints and those {@code permanent} accepts (by step). */
+    public static void prune(Path dir, int keep, java.util.function.LongPredicate permanent) throws IOException {
         List<Path> all = list(dir);
         for (int i = 0; i < all.size() - keep; i++) {
-            Files.deleteIfExists(all.get(i));
+            if (!permanent.test(step(all.get(i)))) {
+                Files.deleteIfExists(all.get(i));
+            }
         }
+    }
+
+    /** The step in a checkpoint's file name. */
+    public static long step(Path checkpoint) {
+        Matcher m = NAME.matcher(checkpoint.getFileName().toString());
+        if (!m.matches()) {
+            throw new BadInputException(checkpoint + " is not named like a checkpoint (step-NNNNNNNNN.ckpt)");
+        }
+        return Long.parseLong(m.group(1));
     }
 
 }

@@ -60,7 +60,10 @@ public final class RunFilesListener implements TrainingListener {
     private void checkpoint(GanTrainer t) {
         try {
             Path file = Checkpoint.save(t, run.checkpoints());
-            Checkpoint.prune(run.checkpoints(), t.config().train().checkpointKeep());
+            int keepEvery = t.config().train().keepEvery();
+            long stepsPerEpoch = t.stepsPerEpoch();
+            Checkpoint.prune(run.checkpoints(), t.config().train().checkpointKeep(),
+                    step -> keepEvery > 0 && step % (keepEvery * stepsPerEpoch) == 0);
             lastCheckpoint = file;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
