@@ -32,7 +32,7 @@ final class ParzenMonitorListener implements TrainingListener {
     @Override
     public void onStart(GanTrainer t) {
         RunConfig c = t.config();
-        if (c.monitor().parzenEvery() == 0) {
+        if (c.monitor().parzenEvery() == 0 || Datasets.isToy(c.data())) {
             return;
         }
         if ("fake".equals(c.data().source())) {
@@ -51,6 +51,10 @@ final class ParzenMonitorListener implements TrainingListener {
         if (m.parzenEvery() == 0 || t.epoch() % m.parzenEvery() != 0) {
             return;
         }
+        if (Datasets.isToy(t.config().data())) {
+            recordModes(t);
+            return;
+        }
         Seeds.seedEngine(t.config().seed(), Seeds.EVAL, t.epoch());
         float[] samples = t.generate(m.parzenSamples());
         double[] ll;
@@ -66,6 +70,27 @@ final class ParzenMonitorListener implements TrainingListener {
         o.put("sigma", m.parzenSigma());
         o.put("samples", m.parzenSamples());
         o.put("points", validCount);
+        o.put("step", t.step());
+        o.put("epoch", t.epoch());
+        o.put("checkpoint", "checkpoints/" + dev.gantry.train.Checkpoint.fileName(t.step()));
+        run.appendMetric(o);
+    }
+
+    /** On the 2D mixtures: PacGAN's mode coverage of 2,500 samples (Lin et al., 2018). */
+    private void recordModes(GanTrainer t) {
+        Seeds.seedEngine(t.config().seed(), Seeds.EVAL, t.epoch());
+        int n = dev.gantry.eval.ModeCoverage.PROTOCOL_SAMPLES;
+        var mixture = dev.gantry.data.ToyMixture.named(t.config().data().source());
+        var r = new dev.gantry.eval.ModeCoverage(mixture).evaluate(t.generate(n), n, 2);
+        ObjectNode o = ConfigLoader.mapper().createObjectNode();
+        o.put("metric", "modes-" + mixture.name());
+        o.put("value", r.modesCaptured());
+        o.put("modes", r.modes());
+        o.put("high_quality", r.highQualityFraction());
+        if (Double.isFinite(r.reverseKl())) {
+            o.put("reverse_kl", r.reverseKl());
+        }
+        o.put("samples", n);
         o.put("step", t.step());
         o.put("epoch", t.epoch());
         o.put("checkpoint", "checkpoints/" + dev.gantry.train.Checkpoint.fileName(t.step()));

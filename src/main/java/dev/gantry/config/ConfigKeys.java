@@ -30,7 +30,8 @@ public final class ConfigKeys {
                 continue;
             }
             JsonPropertyDescription d = c.getAccessor().getAnnotation(JsonPropertyDescription.class);
-            String t = c.getType() == String.class ? "string" : c.getType() == double.class ? "number" : "integer";
+            String t = c.getType() == String.class ? "string" : c.getType() == double.class ? "number"
+                    : c.getType() == boolean.class ? "boolean" : "integer";
             out.add(new Key(prefix + json, t, value.asText(), d == null ? "" : d.value()));
         }
     }

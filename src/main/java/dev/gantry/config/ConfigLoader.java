@@ -33,7 +33,7 @@ import java.util.Map;
 public final class ConfigLoader {
 
     /** Presets shipped in {@code presets/} (on the class path). */
-    public static final List<String> PRESETS = List.of("paper-mnist", "mnist-mlp-adam", "tiny");
+    public static final List<String> PRESETS = List.of("paper-mnist", "mnist-mlp-adam", "tiny", "toy-ring8", "toy-grid25");
 
     private static final ObjectMapper MAPPER = newMapper();
 

@@ -24,17 +24,23 @@ public record RunConfig(
 
     /** Where the training images come from. */
     public record DataConfig(
-            @JsonPropertyDescription("mnist | fake (synthetic 28x28 blobs, for tests)") String source,
+            @JsonPropertyDescription("mnist | fake (synthetic 28x28 blobs, for tests) | ring8 | grid25 (2D Gaussian mixtures of PacGAN)") String source,
             @JsonPropertyDescription("directory of the IDX files; empty = the cache (GANTRY_DATA or ~/.cache/gantry/mnist)") String dir,
             @JsonPropertyDescription("number of training images (mnist: first N of train[0:50000]; fake: how many to make)") int trainSize) {}
 
     /** Architecture of generator and discriminator. */
     public record ModelConfig(
-            @JsonPropertyDescription("paper-mlp: the MLP generator and maxout discriminator of the paper") String arch,
+            @JsonPropertyDescription("paper-mlp: an MLP generator and a maxout discriminator (the paper's with the defaults; PacGAN's 2D nets with other sizes)") String arch,
             @JsonPropertyDescription("dimension of z") int noiseDim,
-            @JsonPropertyDescription("width of each of G's two ReLU layers") int gHidden,
+            @JsonPropertyDescription("uniform (U(-sqrt 3, sqrt 3), the paper) | normal (N(0, 1))") String noise,
+            @JsonPropertyDescription("number of G's ReLU layers") int gLayers,
+            @JsonPropertyDescription("width of each of G's ReLU layers") int gHidden,
+            @JsonPropertyDescription("batch normalisation before each of G's ReLUs") boolean gBatchNorm,
+            @JsonPropertyDescription("sigmoid (images in [0,1]; bias starts at logit(mean pixel)) | linear") String gOutput,
+            @JsonPropertyDescription("number of maxout layers of D") int dLayers,
             @JsonPropertyDescription("maxout units per discriminator layer") int dUnits,
             @JsonPropertyDescription("linear pieces per maxout unit") int dPieces,
+            @JsonPropertyDescription("spectral normalisation of every D layer (Miyato et al. 2018)") boolean dSpectralNorm,
             @JsonPropertyDescription("G weights ~ U(-r, r)") double gInitRange,
             @JsonPropertyDescription("D weights ~ U(-r, r)") double dInitRange,
             @JsonPropertyDescription("dropout keep probability of D's input pixels") double dKeepInput,
@@ -42,8 +48,11 @@ public record RunConfig(
 
     /** The adversarial objective. */
     public record LossConfig(
-            @JsonPropertyDescription("non-saturating (-log D(G(z))) | minimax (log(1 - D(G(z))))") String generator,
-            @JsonPropertyDescription("factor on D's loss; the authors' 0.5 halves D's effective learning rate") double dScale) {}
+            @JsonPropertyDescription("gan (Goodfellow et al.) | wasserstein | hinge | least-squares") String name,
+            @JsonPropertyDescription("gan: non-saturating (-log D(G(z))) | minimax (log(1 - D(G(z))))") String generator,
+            @JsonPropertyDescription("gan: factor on D's loss; the authors' 0.5 halves D's effective learning rate") double dScale,
+            @JsonPropertyDescription("clip D's parameters to [-c, c] after every D update (WGAN); 0 = off") double clip,
+            @JsonPropertyDescription("weight of the gradient penalty E(|grad D(x_hat)| - 1)^2 on interpolates (WGAN-GP); 0 = off") double gpWeight) {}
 
     /** Optimizer and its schedules; G and D each get their own instance with these settings. */
     public record OptimConfig(
@@ -91,8 +100,8 @@ public record RunConfig(
                 "defaults",
                 1234L,
                 new DataConfig("mnist", "", 50_000),
-                new ModelConfig("paper-mlp", 100, 1200, 240, 5, 0.05, 0.005, 0.8, 0.5),
-                new LossConfig("non-saturating", 0.5),
+                new ModelConfig("paper-mlp", 100, "uniform", 2, 1200, false, "sigmoid", 2, 240, 5, false, 0.05, 0.005, 0.8, 0.5),
+                new LossConfig("gan", "non-saturating", 0.5, 0, 0),
                 new OptimConfig("sgd", 0.1, 1.000004, 1e-6, 0.5, 0.7, 1, 250, 0.5, 0.999, 1e-8),
                 new TrainConfig(25, 100, "simultaneous", 1, 50, 3, 0, 10),
                 new MonitorConfig(1, 100, 0.2, 10_000));
@@ -105,10 +114,14 @@ public record RunConfig(
      */
     public RunConfig validate() {
         List<String> errors = new ArrayList<>();
-        oneOf(errors, "data.source", data.source(), "mnist", "fake");
+        oneOf(errors, "data.source", data.source(), "mnist", "fake", "ring8", "grid25");
         positive(errors, "data.train_size", data.trainSize());
         oneOf(errors, "model.arch", model.arch(), "paper-mlp");
         positive(errors, "model.noise_dim", model.noiseDim());
+        oneOf(errors, "model.noise", model.noise(), "uniform", "normal");
+        positive(errors, "model.g_layers", model.gLayers());
+        oneOf(errors, "model.g_output", model.gOutput(), "sigmoid", "linear");
+        positive(errors, "model.d_layers", model.dLayers());
         positive(errors, "model.g_hidden", model.gHidden());
         positive(errors, "model.d_units", model.dUnits());
         positive(errors, "model.d_pieces", model.dPieces());
@@ -116,8 +129,11 @@ public record RunConfig(
         positive(errors, "model.d_init_range", model.dInitRange());
         probability(errors, "model.d_keep_input", model.dKeepInput());
         probability(errors, "model.d_keep_hidden", model.dKeepHidden());
+        oneOf(errors, "loss.name", loss.name(), "gan", "wasserstein", "hinge", "least-squares");
         oneOf(errors, "loss.generator", loss.generator(), "non-saturating", "minimax");
         positive(errors, "loss.d_scale", loss.dScale());
+        if (!(loss.clip() >= 0)) errors.add("loss.clip must be >= 0 (got " + loss.clip() + ")");
+        if (!(loss.gpWeight() >= 0)) errors.add("loss.gp_weight must be >= 0 (got " + loss.gpWeight() + ")");
         oneOf(errors, "optim.name", optim.name(), "sgd", "adam");
         positive(errors, "optim.lr", optim.lr());
         if (!(optim.lrDecay() >= 1.0)) errors.add("optim.lr_decay must be >= 1 (got " + optim.lrDecay() + ")");

@@ -29,6 +29,10 @@ public final class Datasets {
         if ("fake".equals(c.source())) {
             return FakeImages.generate(c.trainSize(), Seeds.derive(config.seed(), Seeds.DATA, 0));
         }
+        if (isToy(c)) {
+            float[] points = ToyMixture.named(c.source()).sample(c.trainSize(), Seeds.derive(config.seed(), Seeds.DATA, 0));
+            return new TrainingSet(c.source(), points, c.trainSize(), 1, 2);
+        }
         Mnist.Images train = mnist(c, log).train();
         if (c.trainSize() > train.n()) {
             throw new BadInputException("data.train_size " + c.trainSize() + " exceeds the " + train.n()
@@ -36,6 +40,11 @@ public final class Datasets {
         }
         Mnist.Images used = train.slice(0, c.trainSize());
         return new TrainingSet("mnist-train", used.pixels(), used.n(), used.rows(), used.cols());
+    }
+
+    /** True for the 2D mixtures (ring8, grid25). */
+    public static boolean isToy(RunConfig.DataConfig c) {
+        return ToyMixture.names().contains(c.source());
     }
 
     /** MNIST from data.dir or the cache, fetching into the cache if it is missing there. */

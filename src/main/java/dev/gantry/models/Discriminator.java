@@ -21,4 +21,11 @@ public interface Discriminator extends Module {
      * @param frozen cut the parameters from the autograd graph (used for G's step)
      */
     NDArray logits(NDArray x, NDList masks, boolean frozen);
+
+    /**
+     * ∂logit/∂x [B, inputDim] as an ordinary differentiable expression of D's parameters, for
+     * gradient penalties: computed by back-propagating through the layers by hand, so penalising it
+     * needs only first-order autograd (the engine's double backward leaks memory, djl-notes.md).
+     */
+    NDArray inputGradient(NDArray x, NDList masks);
 }

@@ -19,6 +19,13 @@ public interface Generator extends Module {
      * z [B, noiseDim] → samples [B, outputDim].
      *
      * @param frozen cut the parameters from the autograd graph (no gradient reaches them)
+     * @param training a training pass (batch statistics, running averages updated) or an
+     *     evaluation pass (running averages); only matters for batch normalisation
      */
-    NDArray forward(NDArray z, boolean frozen);
+    NDArray forward(NDArray z, boolean frozen, boolean training);
+
+    /** A training pass: {@code forward(z, frozen, true)}. */
+    default NDArray forward(NDArray z, boolean frozen) {
+        return forward(z, frozen, true);
+    }
 }

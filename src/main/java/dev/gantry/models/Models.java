@@ -21,9 +21,10 @@ public final class Models {
         if (!"paper-mlp".equals(m.arch())) {
             throw new IllegalArgumentException("unknown architecture " + m.arch());
         }
-        Generator g = new PaperGenerator(manager, m.noiseDim(), m.gHidden(), dataDim, m.gInitRange(), meanPixel);
-        Discriminator d = new PaperDiscriminator(manager, dataDim, m.dUnits(), m.dPieces(), m.dInitRange(),
-                m.dKeepInput(), m.dKeepHidden());
+        Generator g = new PaperGenerator(manager, m.noiseDim(), m.gHidden(), m.gLayers(), dataDim, m.gInitRange(),
+                "normal".equals(m.noise()), m.gBatchNorm(), "sigmoid".equals(m.gOutput()), meanPixel);
+        Discriminator d = new PaperDiscriminator(manager, dataDim, m.dUnits(), m.dPieces(), m.dLayers(), m.dInitRange(),
+                m.dKeepInput(), m.dKeepHidden(), m.dSpectralNorm());
         return new Pair(g, d);
     }
 }

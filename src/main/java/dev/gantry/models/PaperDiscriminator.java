@@ -12,46 +12,93 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The MNIST discriminator of Goodfellow et al. (2014), as in the authors' {@code mnist.yaml}:
- * two maxout layers (240 units × 5 pieces) and a sigmoid output, with dropout on every training pass.
+ * A maxout discriminator; with the defaults, the MNIST discriminator of Goodfellow et al. (2014) as
+ * in the authors' {@code mnist.yaml}: two maxout layers (240 units × 5 pieces) and a linear output
+ * read as a logit, with dropout on every training pass.
  *
  * <p>Dropout is the paper's inverted dropout: input pixels are kept with probability 0.8, the inputs
- * of the second maxout layer and of the output layer with probability 0.5, kept values scaled by
- * 1/keep. It applies to real and fake batches and to the pass G's gradient flows through.
+ * of the later maxout layers and of the output layer with probability 0.5, kept values scaled by
+ * 1/keep. It applies to real and fake batches and to the pass G's gradient flows through. The same
+ * class builds PacGAN's 2D discriminator (three maxout layers of 200 × 5, no dropout), optionally
+ * spectrally normalised.
  */
 public final class PaperDiscriminator implements Discriminator {
 
     private final int inputDim;
     private final double keepInput;
     private final double keepHidden;
-    private final Maxout maxout1;
-    private final Maxout maxout2;
+    private final List<Maxout> layers = new ArrayList<>();
     private final Dense output;
 
+    /** The paper's discriminator: two maxout layers. */
     public PaperDiscriminator(NDManager manager, int inputDim, int units, int pieces, double initRange,
                               double keepInput, double keepHidden) {
+        this(manager, inputDim, units, pieces, 2, initRange, keepInput, keepHidden, false);
+    }
+
+    public PaperDiscriminator(NDManager manager, int inputDim, int units, int pieces, int depth, double initRange,
+                              double keepInput, double keepHidden, boolean spectralNorm) {
         this.inputDim = inputDim;
         this.keepInput = keepInput;
         this.keepHidden = keepHidden;
-        this.maxout1 = new Maxout(manager, "d.maxout1", inputDim, units, pieces, initRange);
-        this.maxout2 = new Maxout(manager, "d.maxout2", units, units, pieces, initRange);
-        this.output = new Dense(manager, "d.out", units, 1, initRange);
+        int in = inputDim;
+        for (int i = 1; i <= depth; i++) {
+            Maxout m = new Maxout(manager, "d.maxout" + i, in, units, pieces, initRange);
+            if (spectralNorm) {
+                m.affine().withSpectralNorm(manager);
+            }
+            layers.add(m);
+            in = units;
+        }
+        this.output = new Dense(manager, "d.out", in, 1, initRange);
+        if (spectralNorm) {
+            output.withSpectralNorm(manager);
+        }
     }
 
     @Override
     public NDList sampleMasks(NDManager manager, int batch) {
-        return new NDList(
-                DropoutMask.sample(manager, new Shape(batch, inputDim), keepInput),
-                DropoutMask.sample(manager, new Shape(batch, maxout1.units()), keepHidden),
-                DropoutMask.sample(manager, new Shape(batch, maxout2.units()), keepHidden));
+        NDList masks = new NDList(DropoutMask.sample(manager, new Shape(batch, inputDim), keepInput));
+        for (Maxout m : layers) {
+            masks.add(DropoutMask.sample(manager, new Shape(batch, m.units()), keepHidden));
+        }
+        return masks;
     }
 
     @Override
     public NDArray logits(NDArray x, NDList masks, boolean frozen) {
-        NDArray h = maxout1.forward(DropoutMask.apply(x, mask(masks, 0)), frozen);     // [B, units]
-        h = maxout2.forward(DropoutMask.apply(h, mask(masks, 1)), frozen);             // [B, units]
-        NDArray logit = output.forward(DropoutMask.apply(h, mask(masks, 2)), frozen);  // [B, 1]
-        return logit.reshape(-1);                                                      // [B]
+        NDArray h = x;
+        for (int i = 0; i < layers.size(); i++) {
+            h = layers.get(i).forward(DropoutMask.apply(h, mask(masks, i)), frozen);     // [B, units]
+        }
+        NDArray logit = output.forward(DropoutMask.apply(h, mask(masks, layers.size())), frozen);  // [B, 1]
+        return logit.reshape(-1);                                                                  // [B]
+    }
+
+    @Override
+    public NDArray inputGradient(NDArray x, NDList masks) {
+        // Forward, keeping each layer's pre-activation and effective weight.
+        List<NDArray> pre = new ArrayList<>();
+        List<NDArray> weights = new ArrayList<>();
+        NDArray h = x;
+        for (int i = 0; i < layers.size(); i++) {
+            Dense affine = layers.get(i).affine();
+            NDArray w = affine.effectiveWeight(false);
+            NDArray in = DropoutMask.apply(h, mask(masks, i));
+            NDArray z = in.getNDArrayInternal().linear(in, w, affine.bias().array()).singletonOrThrow();
+            pre.add(z);
+            weights.add(w);
+            h = layers.get(i).reduce(z);
+        }
+        // Backward by hand: ∂logit/∂h_L = w_out (through the output's dropout mask), then each maxout.
+        long batch = x.getShape().get(0);
+        NDArray g = output.effectiveWeight(false).reshape(1, -1).repeat(0, batch);              // [B, units]
+        g = DropoutMask.apply(g, mask(masks, layers.size()));
+        for (int i = layers.size() - 1; i >= 0; i--) {
+            g = layers.get(i).inputGradient(pre.get(i), g, weights.get(i));                      // [B, in_i]
+            g = DropoutMask.apply(g, mask(masks, i));
+        }
+        return g;                                                                                 // [B, inputDim]
     }
 
     private static NDArray mask(NDList masks, int i) {
@@ -60,9 +107,17 @@ public final class PaperDiscriminator implements Discriminator {
 
     @Override
     public List<Param> params() {
-        List<Param> all = new ArrayList<>(maxout1.params());
-        all.addAll(maxout2.params());
+        List<Param> all = new ArrayList<>();
+        layers.forEach(m -> all.addAll(m.params()));
         all.addAll(output.params());
+        return all;
+    }
+
+    @Override
+    public List<NDArray> buffers() {
+        List<NDArray> all = new ArrayList<>();
+        layers.forEach(m -> all.addAll(m.buffers()));
+        all.addAll(output.buffers());
         return all;
     }
 }

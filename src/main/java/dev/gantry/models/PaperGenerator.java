@@ -3,36 +3,56 @@ package dev.gantry.models;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.gantry.nn.BatchNorm;
 import dev.gantry.nn.Dense;
 import dev.gantry.nn.Param;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The MNIST generator of Goodfellow et al. (2014), as in the authors' {@code mnist.yaml}:
- * z ~ U(−√3, √3)^d (unit variance), two ReLU layers, a sigmoid output.
+ * An MLP generator; with the defaults, the MNIST generator of Goodfellow et al. (2014) as in the
+ * authors' {@code mnist.yaml}: z ~ U(−√3, √3)^100 (unit variance), two ReLU layers of 1200, a
+ * sigmoid output whose bias starts at logit(mean training pixel), weights from U(−0.05, 0.05).
  *
- * <p>Weights start from U(−r, r) and biases at 0, except the output bias, which starts at
- * logit(mean training pixel) so that the first samples already have the data's mean intensity.
+ * <p>The same class builds PacGAN's 2D generator (Lin et al., 2018): z ~ N(0, I), four ReLU layers
+ * of 400 with batch normalisation, a linear output.
  */
 public final class PaperGenerator implements Generator {
 
     private static final float SQRT3 = (float) Math.sqrt(3.0);
 
     private final int noiseDim;
-    private final Dense hidden1;
-    private final Dense hidden2;
+    private final boolean normalNoise;
+    private final boolean sigmoidOutput;
+    private final List<Dense> hidden = new ArrayList<>();
+    private final List<BatchNorm> norms = new ArrayList<>();
     private final Dense output;
 
-    /**
-     * @param meanPixel mean pixel value of the training images, for the output bias
-     */
+    /** The paper's generator: {@code layers = 2}, uniform noise, no batch norm, sigmoid output. */
     public PaperGenerator(NDManager manager, int noiseDim, int hidden, int outputDim, double initRange, double meanPixel) {
+        this(manager, noiseDim, hidden, 2, outputDim, initRange, false, false, true, meanPixel);
+    }
+
+    /**
+     * @param meanPixel mean value of the training data, for the sigmoid output's bias
+     */
+    public PaperGenerator(NDManager manager, int noiseDim, int width, int layers, int outputDim, double initRange,
+                          boolean normalNoise, boolean batchNorm, boolean sigmoidOutput, double meanPixel) {
         this.noiseDim = noiseDim;
-        this.hidden1 = new Dense(manager, "g.h1", noiseDim, hidden, initRange);
-        this.hidden2 = new Dense(manager, "g.h2", hidden, hidden, initRange);
-        this.output = new Dense(manager, "g.out", hidden, outputDim, initRange);
-        output.bias().array().addi((float) logit(meanPixel));
+        this.normalNoise = normalNoise;
+        this.sigmoidOutput = sigmoidOutput;
+        int in = noiseDim;
+        for (int i = 1; i <= layers; i++) {
+            this.hidden.add(new Dense(manager, "g.h" + i, in, width, initRange));
+            if (batchNorm) {
+                norms.add(new BatchNorm(manager, "g.bn" + i, width));
+            }
+            in = width;
+        }
+        this.output = new Dense(manager, "g.out", in, outputDim, initRange);
+        if (sigmoidOutput) {
+            output.bias().array().addi((float) logit(meanPixel));
+        }
     }
 
     /** log(p/(1−p)) with p clipped to [1e−7, 1−1e−7], as the authors' code does. */
@@ -53,21 +73,41 @@ public final class PaperGenerator implements Generator {
 
     @Override
     public NDArray sampleNoise(NDManager manager, int n) {
-        return manager.randomUniform(-SQRT3, SQRT3, new Shape(n, noiseDim));
+        Shape shape = new Shape(n, noiseDim);
+        return normalNoise ? manager.randomNormal(shape) : manager.randomUniform(-SQRT3, SQRT3, shape);
     }
 
     @Override
-    public NDArray forward(NDArray z, boolean frozen) {
-        NDArray h = hidden1.forward(z, frozen).getNDArrayInternal().relu();  // [B, hidden]
-        h = hidden2.forward(h, frozen).getNDArrayInternal().relu();          // [B, hidden]
-        return output.forward(h, frozen).getNDArrayInternal().sigmoid();     // [B, outputDim] in (0, 1)
+    public NDArray forward(NDArray z, boolean frozen, boolean training) {
+        NDArray h = z;
+        for (int i = 0; i < hidden.size(); i++) {
+            h = hidden.get(i).forward(h, frozen);                              // [B, width]
+            if (!norms.isEmpty()) {
+                h = norms.get(i).forward(h, training, frozen);
+            }
+            h = h.getNDArrayInternal().relu();
+        }
+        NDArray out = output.forward(h, frozen);                               // [B, outputDim]
+        return sigmoidOutput ? out.getNDArrayInternal().sigmoid() : out;
     }
 
     @Override
     public List<Param> params() {
-        List<Param> all = new ArrayList<>(hidden1.params());
-        all.addAll(hidden2.params());
+        List<Param> all = new ArrayList<>();
+        for (int i = 0; i < hidden.size(); i++) {
+            all.addAll(hidden.get(i).params());
+            if (!norms.isEmpty()) {
+                all.addAll(norms.get(i).params());
+            }
+        }
         all.addAll(output.params());
+        return all;
+    }
+
+    @Override
+    public List<NDArray> buffers() {
+        List<NDArray> all = new ArrayList<>();
+        norms.forEach(n -> all.addAll(n.buffers()));
         return all;
     }
 }

@@ -5,13 +5,20 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.List;
 
-/** A fully connected layer y = x Wᵀ + b, with W of shape [out, in] as in torch's {@code linear}. */
+/**
+ * A fully connected layer y = x Wᵀ + b, with W of shape [out, in] as in torch's {@code linear}.
+ *
+ * <p>Optionally spectrally normalised (Miyato et al., 2018): W is divided by an estimate of its
+ * largest singular value, refined by one power iteration per training pass with a persistent
+ * vector u (a buffer, saved in checkpoints); the division is differentiated, the iteration is not.
+ */
 public final class Dense implements Module {
 
     private final Param weight;
     private final Param bias;
     private final int in;
     private final int out;
+    private NDArray u;
 
     /**
      * @param initRange weights are drawn from U(−initRange, initRange), the initialisation of the
@@ -25,9 +32,35 @@ public final class Dense implements Module {
         this.bias = new Param(name + ".bias", manager.zeros(new Shape(out)));
     }
 
+    /** Turns on spectral normalisation, drawing the power-iteration vector from the engine's RNG. */
+    public Dense withSpectralNorm(NDManager manager) {
+        NDArray v = manager.randomNormal(new Shape(out));
+        u = v.div(v.norm().add(1e-12f));
+        u.setName(weight.name() + ".sn_u");
+        return this;
+    }
+
     /** x [B, in] → [B, out]. */
     public NDArray forward(NDArray x, boolean frozen) {
-        return x.getNDArrayInternal().linear(x, weight.use(frozen), bias.use(frozen)).singletonOrThrow();
+        return x.getNDArrayInternal().linear(x, effectiveWeight(frozen), bias.use(frozen)).singletonOrThrow();
+    }
+
+    /** The weight the layer applies: W, or W/σ(W) under spectral normalisation. */
+    public NDArray effectiveWeight(boolean frozen) {
+        NDArray w = weight.use(frozen);
+        if (u == null) {
+            return w;
+        }
+        NDArray wd = w.stopGradient();
+        NDArray v = wd.transpose().matMul(u);                   // [in]
+        v = v.div(v.norm().add(1e-12f));
+        NDArray uNew = wd.matMul(v);                            // [out]
+        uNew = uNew.div(uNew.norm().add(1e-12f));
+        if (!frozen) {
+            u.muli(0).addi(uNew);                               // keep the estimate for the next pass
+        }
+        NDArray sigma = uNew.matMul(w.matMul(v));               // uᵀ W v, differentiable in W
+        return w.div(sigma);
     }
 
     public Param weight() {
@@ -49,5 +82,10 @@ public final class Dense implements Module {
     @Override
     public List<Param> params() {
         return List.of(weight, bias);
+    }
+
+    @Override
+    public List<NDArray> buffers() {
+        return u == null ? List.of() : List.of(u);
     }
 }

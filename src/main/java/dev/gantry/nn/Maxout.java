@@ -2,6 +2,7 @@ package dev.gantry.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import java.util.List;
 
 /**
@@ -25,9 +26,37 @@ public final class Maxout implements Module {
 
     /** x [B, in] → [B, units]. */
     public NDArray forward(NDArray x, boolean frozen) {
-        NDArray z = affine.forward(x, frozen);                 // [B, units·pieces]
+        return reduce(affine.forward(x, frozen));
+    }
+
+    /** The affine map before the maximum: [B, in] → [B, units·pieces]. */
+    public NDArray preActivation(NDArray x, boolean frozen) {
+        return affine.forward(x, frozen);
+    }
+
+    /** [B, units·pieces] → [B, units]: the maximum over each unit's pieces. */
+    public NDArray reduce(NDArray z) {
         long batch = z.getShape().get(0);
-        return z.reshape(batch, units, pieces).max(new int[] {2}); // [B, units]
+        return z.reshape(batch, units, pieces).max(new int[] {2});
+    }
+
+    /**
+     * Back-propagates an output gradient to the input by hand, as an ordinary differentiable
+     * expression of the weights: g_in = (g_out routed to each unit's winning piece) · W.
+     *
+     * @param z the pre-activation of the forward pass, [B, units·pieces]
+     * @param gOut ∂s/∂h, [B, units]
+     */
+    public NDArray inputGradient(NDArray z, NDArray gOut, NDArray weight) {
+        long batch = z.getShape().get(0);
+        NDArray zr = z.stopGradient().reshape(batch, units, pieces);
+        NDArray winner = zr.eq(zr.max(new int[] {2}, true)).toType(DataType.FLOAT32, false);  // [B, U, P]
+        NDArray gz = winner.mul(gOut.expandDims(2)).reshape(batch, (long) units * pieces);     // [B, U·P]
+        return gz.matMul(weight);                                                                // [B, in]
+    }
+
+    public Dense affine() {
+        return affine;
     }
 
     public int units() {
@@ -41,5 +70,10 @@ public final class Maxout implements Module {
     @Override
     public List<Param> params() {
         return affine.params();
+    }
+
+    @Override
+    public List<NDArray> buffers() {
+        return affine.buffers();
     }
 }

@@ -99,6 +99,8 @@ public final class Checkpoint {
         List<NDArray> all = new ArrayList<>();
         t.generator().params().stream().map(Param::array).forEach(all::add);
         t.discriminator().params().stream().map(Param::array).forEach(all::add);
+        all.addAll(t.generator().buffers());
+        all.addAll(t.discriminator().buffers());
         all.addAll(t.optimizerG().stateArrays());
         all.addAll(t.optimizerD().stateArrays());
         return all;

@@ -9,7 +9,7 @@ import ai.djl.training.GradientCollector;
 import dev.gantry.config.RunConfig;
 import dev.gantry.data.TrainingSet;
 import dev.gantry.losses.AdversarialLoss;
-import dev.gantry.losses.GanLoss;
+import dev.gantry.losses.Losses;
 import dev.gantry.models.Discriminator;
 import dev.gantry.models.Generator;
 import dev.gantry.models.Models;
@@ -65,7 +65,7 @@ public final class GanTrainer implements AutoCloseable {
         Models.Pair pair = Models.build(manager, config.model(), data.dim(), data.n() > 0 ? data.meanPixel() : 0.5);
         this.generator = pair.generator();
         this.discriminator = pair.discriminator();
-        this.loss = GanLoss.of(config.loss().generator(), config.loss().dScale());
+        this.loss = Losses.of(config.loss());
         this.optG = Optimizer.create(manager, generator.params(), config.optim());
         this.optD = Optimizer.create(manager, discriminator.params(), config.optim());
         int side = config.train().gridSide();
@@ -208,7 +208,7 @@ public final class GanTrainer implements AutoCloseable {
             NDArray realLogits = discriminator.logits(x, realMasks, false);     // [B]
             // D's objective: G's samples enter cut from G's graph.
             NDArray fakeLogitsD = discriminator.logits(fake.stopGradient(), fakeMasks, false);
-            NDArray lossD = loss.discriminator(realLogits, fakeLogitsD);
+            NDArray lossD = withPenalty(sm, loss.discriminator(realLogits, fakeLogitsD), x, fake.stopGradient(), b);
             // G's objective: the same thinned D, its parameters cut from the graph.
             NDArray fakeLogitsG = discriminator.logits(fake, fakeMasks, true);
             NDArray lossG = loss.generator(fakeLogitsG);
@@ -222,6 +222,7 @@ public final class GanTrainer implements AutoCloseable {
             s.gradNormD = gradNorm(discriminator.params());
         }
         optD.step(epoch);
+        clipD();
         optG.step(epoch);
         return s;
     }
@@ -237,7 +238,7 @@ public final class GanTrainer implements AutoCloseable {
                 NDArray fake = generator.forward(generator.sampleNoise(sm, b), true);
                 NDArray realLogits = discriminator.logits(x, discriminator.sampleMasks(sm, b), false);
                 NDArray fakeLogits = discriminator.logits(fake, discriminator.sampleMasks(sm, b), false);
-                NDArray lossD = loss.discriminator(realLogits, fakeLogits);
+                NDArray lossD = withPenalty(sm, loss.discriminator(realLogits, fakeLogits), x, fake, b);
                 gc.backward(lossD);
                 if (wantStats && i == k - 1) {
                     s.read(lossD, null, realLogits, fakeLogits);
@@ -245,6 +246,7 @@ public final class GanTrainer implements AutoCloseable {
                 }
             }
             optD.step(epoch);
+            clipD();
         }
         // Descend G's objective through the frozen discriminator, on fresh noise.
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
@@ -259,6 +261,37 @@ public final class GanTrainer implements AutoCloseable {
         }
         optG.step(epoch);
         return s;
+    }
+
+    /**
+     * D's loss plus, when {@code loss.gp_weight} > 0, the WGAN-GP penalty (Gulrajani et al., 2017)
+     * λ·E[(‖∇D(x̂)‖₂ − 1)²] at x̂ = αx + (1−α)G(z), one α ~ U(0, 1) per example. The input gradient
+     * is D's hand-written backward pass, so the penalty needs only first-order autograd.
+     */
+    private NDArray withPenalty(NDManager sm, NDArray lossD, NDArray real, NDArray fake, int b) {
+        double weight = config.loss().gpWeight();
+        if (weight <= 0) {
+            return lossD;
+        }
+        NDArray alpha = sm.randomUniform(0f, 1f, new Shape(b, 1));                     // [B, 1]
+        NDArray xhat = real.mul(alpha).add(fake.mul(alpha.neg().add(1)));              // [B, dim]
+        NDArray grad = discriminator.inputGradient(xhat, discriminator.sampleMasks(sm, b));
+        NDArray norm = grad.square().sum(new int[] {1}).add(1e-12f).sqrt();           // [B]
+        return lossD.add(norm.sub(1).square().mean().mul((float) weight));
+    }
+
+    /** WGAN's weight clipping (Arjovsky et al., 2017): every D parameter into [−c, c]. */
+    private void clipD() {
+        float c = (float) config.loss().clip();
+        if (c <= 0) {
+            return;
+        }
+        for (Param p : discriminator.params()) {
+            NDArray a = p.array();
+            try (NDArray clipped = a.clip(-c, c)) {
+                a.muli(0).addi(clipped);
+            }
+        }
     }
 
     /** L2 norm of the gradients of {@code params}, as a whole. */
@@ -297,7 +330,7 @@ public final class GanTrainer implements AutoCloseable {
         for (int start = 0; start < n; start += chunk) {
             int m = Math.min(chunk, n - start);
             try (NDManager sm = manager.newSubManager()) {
-                float[] part = generator.forward(generator.sampleNoise(sm, m), true).toFloatArray();
+                float[] part = generator.forward(generator.sampleNoise(sm, m), true, false).toFloatArray();
                 System.arraycopy(part, 0, out, start * data.dim(), part.length);
             }
         }
@@ -309,7 +342,7 @@ public final class GanTrainer implements AutoCloseable {
         try (NDManager sm = manager.newSubManager()) {
             NDArray z = fixedNoise.duplicate();
             z.attach(sm);
-            return generator.forward(z, true).toFloatArray();
+            return generator.forward(z, true, false).toFloatArray();
         }
     }
 

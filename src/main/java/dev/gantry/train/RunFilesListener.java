@@ -51,6 +51,11 @@ public final class RunFilesListener implements TrainingListener {
         float[] images = t.fixedSamples();
         try {
             Files.createDirectories(run.samples());
+            if (dev.gantry.data.Datasets.isToy(t.config().data())) {
+                dev.gantry.report.Scatter2D.writePng(run.samples().resolve(name), images, side * side,
+                        dev.gantry.data.ToyMixture.named(t.config().data().source()));
+                return;
+            }
             ImageGrid.writePng(run.samples().resolve(name), images, side * side, t.data().rows(), t.data().cols(), side, 2);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -1,0 +1,21 @@
+package dev.gantry.losses;
+
+import ai.djl.ndarray.NDArray;
+
+/**
+ * The least-squares GAN loss (Mao et al., 2017) with targets a = 0 (fake), b = 1 (real), c = 1:
+ * D minimises ½E[(D(x) − 1)²] + ½E[D(G(z))²]; G minimises ½E[(D(G(z)) − 1)²]. D's output is a raw
+ * score (no sigmoid).
+ */
+public final class LeastSquaresLoss implements AdversarialLoss {
+
+    @Override
+    public NDArray discriminator(NDArray realScores, NDArray fakeScores) {
+        return realScores.sub(1).square().mean().add(fakeScores.square().mean()).mul(0.5f);
+    }
+
+    @Override
+    public NDArray generator(NDArray fakeScores) {
+        return fakeScores.sub(1).square().mean().mul(0.5f);
+    }
+}
