@@ -83,7 +83,7 @@ public final class PaperDiscriminator implements Discriminator {
         NDArray h = x;
         for (int i = 0; i < layers.size(); i++) {
             Dense affine = layers.get(i).affine();
-            NDArray w = affine.effectiveWeight(false);
+            NDArray w = affine.effectiveWeight(false, x.getManager());
             NDArray in = DropoutMask.apply(h, mask(masks, i));
             NDArray z = in.getNDArrayInternal().linear(in, w, affine.bias().array()).singletonOrThrow();
             pre.add(z);
@@ -92,7 +92,8 @@ public final class PaperDiscriminator implements Discriminator {
         }
         // Backward by hand: ∂logit/∂h_L = w_out (through the output's dropout mask), then each maxout.
         long batch = x.getShape().get(0);
-        NDArray g = output.effectiveWeight(false).reshape(1, -1).repeat(0, batch);              // [B, units]
+        NDArray wOut = output.effectiveWeight(false, x.getManager());                               // [1, units]
+        NDArray g = x.getManager().ones(new Shape(batch, 1)).matMul(wOut);                          // [B, units]
         g = DropoutMask.apply(g, mask(masks, layers.size()));
         for (int i = layers.size() - 1; i >= 0; i--) {
             g = layers.get(i).inputGradient(pre.get(i), g, weights.get(i));                      // [B, in_i]

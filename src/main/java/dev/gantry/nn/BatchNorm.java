@@ -49,8 +49,8 @@ public final class BatchNorm implements Module {
             mean = runningMean;
             var = runningVar;
         }
-        NDArray normalised = x.sub(mean).div(var.add(EPS).sqrt());
-        return normalised.mul(gamma.use(frozen)).add(beta.use(frozen));
+        NDArray normalised = x.sub(mean).div(x.getManager().create(EPS).add(var).sqrt());
+        return normalised.mul(gamma.use(frozen, x.getManager())).add(beta.use(frozen, x.getManager()));
     }
 
     @Override

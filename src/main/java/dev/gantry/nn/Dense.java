@@ -42,16 +42,20 @@ public final class Dense implements Module {
 
     /** x [B, in] → [B, out]. */
     public NDArray forward(NDArray x, boolean frozen) {
-        return x.getNDArrayInternal().linear(x, effectiveWeight(frozen), bias.use(frozen)).singletonOrThrow();
+        NDManager scope = x.getManager();
+        return x.getNDArrayInternal().linear(x, effectiveWeight(frozen, scope), bias.use(frozen, scope)).singletonOrThrow();
     }
 
-    /** The weight the layer applies: W, or W/σ(W) under spectral normalisation. */
-    public NDArray effectiveWeight(boolean frozen) {
-        NDArray w = weight.use(frozen);
+    /**
+     * The weight the layer applies: W, or W/σ(W) under spectral normalisation. Every array derived
+     * here is attached to {@code scope}, so nothing accumulates on the parameters' manager.
+     */
+    public NDArray effectiveWeight(boolean frozen, NDManager scope) {
+        NDArray w = weight.use(frozen, scope);
         if (u == null) {
             return w;
         }
-        NDArray wd = w.stopGradient();
+        NDArray wd = weight.use(true, scope);
         NDArray v = wd.transpose().matMul(u);                   // [in]
         v = v.div(v.norm().add(1e-12f));
         NDArray uNew = wd.matMul(v);                            // [out]
@@ -59,8 +63,10 @@ public final class Dense implements Module {
         if (!frozen) {
             u.muli(0).addi(uNew);                               // keep the estimate for the next pass
         }
-        NDArray sigma = uNew.matMul(w.matMul(v));               // uᵀ W v, differentiable in W
-        return w.div(sigma);
+        NDArray wv = w.matMul(v);                               // [out], on w's manager: move it to the scope
+        wv.attach(scope);
+        NDArray sigma = uNew.matMul(wv);                        // uᵀ W v, differentiable in W
+        return sigma.pow(-1).mul(w);                            // W / σ, on the scope's manager
     }
 
     public Param weight() {

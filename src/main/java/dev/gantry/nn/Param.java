@@ -34,6 +34,20 @@ public final class Param {
         return frozen ? array.stopGradient() : array;
     }
 
+    /**
+     * Like {@link #use}, but a detached view is attached to {@code scope} (the pass's manager):
+     * the engine would otherwise attach it to the parameter's long-lived manager, one leaked
+     * handle per frozen pass.
+     */
+    public NDArray use(boolean frozen, ai.djl.ndarray.NDManager scope) {
+        if (!frozen) {
+            return array;
+        }
+        NDArray detached = array.stopGradient();
+        detached.attach(scope);
+        return detached;
+    }
+
     public long size() {
         return array.size();
     }

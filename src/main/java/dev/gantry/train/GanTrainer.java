@@ -298,7 +298,7 @@ public final class GanTrainer implements AutoCloseable {
     static double gradNorm(List<Param> params) {
         double sum = 0;
         for (Param p : params) {
-            try (NDArray g = p.array().getGradient(); NDArray sq = g.square().sum()) {
+            try (NDArray g = p.array().getGradient(); NDArray g2 = g.square(); NDArray sq = g2.sum()) {
                 sum += sq.getFloat();
             }
         }

@@ -160,8 +160,9 @@ class PaperDiscriminatorTest {
     @Test
     void unknownArchitectureIsRejected() {
         RunConfig.ModelConfig tiny = ConfigLoader.load("tiny", null, List.of()).model();
-        RunConfig.ModelConfig other = new RunConfig.ModelConfig("dcgan", tiny.noiseDim(), tiny.gHidden(), tiny.dUnits(),
-                tiny.dPieces(), tiny.gInitRange(), tiny.dInitRange(), tiny.dKeepInput(), tiny.dKeepHidden());
+        RunConfig.ModelConfig other = new RunConfig.ModelConfig("dcgan", tiny.noiseDim(), tiny.noise(), tiny.gLayers(),
+                tiny.gHidden(), tiny.gBatchNorm(), tiny.gOutput(), tiny.dLayers(), tiny.dUnits(), tiny.dPieces(),
+                tiny.dSpectralNorm(), tiny.gInitRange(), tiny.dInitRange(), tiny.dKeepInput(), tiny.dKeepHidden());
         try (NDManager m = NDManager.newBaseManager()) {
             assertThatThrownBy(() -> Models.build(m, other, 784, 0.5))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("dcgan");

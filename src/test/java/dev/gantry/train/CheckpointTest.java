@@ -283,15 +283,22 @@ class CheckpointTest {
     void pruneKeepsTheNewestK(@TempDir Path dir) throws IOException {
         touch(dir, Checkpoint.fileName(5), Checkpoint.fileName(50), Checkpoint.fileName(20), "step-100.ckpt",
                 "step-7.ckpt", "notes.txt");
-        Checkpoint.prune(dir, 2);
+        Checkpoint.prune(dir, 2, step -> false);
         assertThat(Checkpoint.list(dir)).extracting(p -> p.getFileName().toString())
                 .containsExactly(Checkpoint.fileName(50), "step-100.ckpt");
         assertThat(dir.resolve("notes.txt")).exists();
         // Keeping more than there are deletes nothing.
-        Checkpoint.prune(dir, 10);
+        Checkpoint.prune(dir, 10, step -> false);
         assertThat(Checkpoint.list(dir)).hasSize(2);
-        Checkpoint.prune(dir, 1);
+        Checkpoint.prune(dir, 1, step -> false);
         assertThat(Checkpoint.list(dir)).extracting(p -> p.getFileName().toString()).containsExactly("step-100.ckpt");
+    }
+
+    @Test
+    void pruneSparesPermanentCheckpoints(@TempDir Path dir) throws IOException {
+        touch(dir, Checkpoint.fileName(10), Checkpoint.fileName(20), Checkpoint.fileName(30), Checkpoint.fileName(40));
+        Checkpoint.prune(dir, 1, step -> step % 20 == 0);
+        assertThat(Checkpoint.list(dir)).extracting(Checkpoint::step).containsExactly(20L, 40L);
     }
 
     @Test
