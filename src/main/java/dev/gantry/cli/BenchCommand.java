@@ -28,7 +28,7 @@ import picocli.CommandLine.Parameters;
  * alternating blocks and the median block is reported, so both see the same machine state.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Speed benchmarks (not tests).",
-        subcommands = BenchCommand.Step.class)
+        subcommands = {BenchCommand.Step.class, BenchCommand.Memory.class})
 public final class BenchCommand implements Runnable {
 
     @picocli.CommandLine.Spec
@@ -150,6 +150,100 @@ public final class BenchCommand implements Runnable {
             double[] s = v.clone();
             Arrays.sort(s);
             return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+        }
+    }
+
+    /**
+     * {@code gantry bench memory}: trains a preset for N steps and reports the process's resident
+     * memory (RSS, from /proc/self/status) as it goes — the check that a training step, gradient
+     * penalty included, leaks nothing.
+     */
+    @Command(name = "memory", mixinStandardHelpOptions = true,
+            description = "Train N steps of a preset and report resident memory (RSS) growth; a leak check.")
+    public static final class Memory implements Callable<Integer> {
+
+        @Option(names = "--preset", defaultValue = "toy-ring8", description = "preset (default: ${DEFAULT-VALUE})")
+        String preset;
+
+        @Option(names = "--set", paramLabel = "KEY=VALUE", description = "override a config key (repeatable)")
+        List<String> sets = new ArrayList<>();
+
+        @Option(names = "--steps", defaultValue = "5000", description = "training steps (default: ${DEFAULT-VALUE})")
+        int steps;
+
+        @Option(names = "--warmup", defaultValue = "500", description = "steps before the baseline is taken (default: ${DEFAULT-VALUE})")
+        int warmup;
+
+        @Option(names = "--json", description = "print the result as JSON")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            if (steps <= 0 || warmup < 0) {
+                throw new BadInputException("--steps must be > 0 and --warmup >= 0");
+            }
+            List<String> all = new ArrayList<>(sets);
+            all.add("monitor.parzen_every=0");
+            RunConfig c = ConfigLoader.load(preset, null, all);
+            TrainingSet data = dev.gantry.data.Datasets.trainingSet(c, System.err);
+            List<long[]> samples = new ArrayList<>();
+            try (GanTrainer trainer = new GanTrainer(c, data)) {
+                int perEpoch = trainer.stepsPerEpoch();
+                long[] baseline = {-1};
+                trainer.addListener(new dev.gantry.train.TrainingListener() {
+                    @Override
+                    public void onStep(GanTrainer t, dev.gantry.train.StepStats s) {
+                        long done = t.step();
+                        if (done == warmup) {
+                            baseline[0] = rssKb();
+                        }
+                        if (done > warmup && (done - warmup) % Math.max(1, steps / 10) == 0) {
+                            samples.add(new long[] {done - warmup, rssKb()});
+                        }
+                        if (done >= warmup + steps) {
+                            t.requestStop();
+                        }
+                    }
+                });
+                if (warmup == 0) {
+                    baseline[0] = rssKb();
+                }
+                trainer.train((warmup + steps) / perEpoch + 2);
+                long growth = samples.isEmpty() ? 0 : samples.get(samples.size() - 1)[1] - baseline[0];
+                if (json) {
+                    ObjectNode o = ConfigLoader.mapper().createObjectNode();
+                    o.put("preset", c.preset());
+                    o.put("loss", c.loss().name());
+                    o.put("gp_weight", c.loss().gpWeight());
+                    o.put("steps", steps);
+                    o.put("baseline_rss_mb", baseline[0] / 1024.0);
+                    o.put("growth_mb", growth / 1024.0);
+                    var arr = o.putArray("rss_mb");
+                    samples.forEach(sm -> arr.addObject().put("step", sm[0]).put("rss_mb", sm[1] / 1024.0));
+                    System.out.println(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(o));
+                } else {
+                    System.out.printf("preset %s (loss %s, gp_weight %s): RSS %.1f MB after %d warm-up steps%n",
+                            c.preset(), c.loss().name(), c.loss().gpWeight(), baseline[0] / 1024.0, warmup);
+                    for (long[] sm : samples) {
+                        System.out.printf("  step %6d  RSS %8.1f MB  (%+.1f MB)%n", sm[0], sm[1] / 1024.0, (sm[1] - baseline[0]) / 1024.0);
+                    }
+                    System.out.printf("RSS growth over %d steps: %+.1f MB%n", steps, growth / 1024.0);
+                }
+            }
+            return Main.OK;
+        }
+
+        static long rssKb() {
+            try {
+                for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+                    if (line.startsWith("VmRSS:")) {
+                        return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                    }
+                }
+            } catch (java.io.IOException ignored) {
+                // not Linux
+            }
+            return -1;
         }
     }
 

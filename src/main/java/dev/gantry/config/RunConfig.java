@@ -20,7 +20,8 @@ public record RunConfig(
         LossConfig loss,
         OptimConfig optim,
         TrainConfig train,
-        MonitorConfig monitor) {
+        MonitorConfig monitor,
+        DiagnosticsConfig diagnostics) {
 
     /** Where the training images come from. */
     public record DataConfig(
@@ -86,13 +87,21 @@ public record RunConfig(
             @JsonPropertyDescription("kernel width of the monitor (the authors used 0.2)") double parzenSigma,
             @JsonPropertyDescription("number of validation images scored by the monitor") int parzenPoints) {}
 
+    /** Alarms for the pathologies of GAN training, raised while it runs (docs/diagnostics.md). */
+    public record DiagnosticsConfig(
+            @JsonPropertyDescription("watch for vanishing gradients, mode collapse and divergence") boolean enabled,
+            @JsonPropertyDescription("vanishing gradient: mean D(G(z)) below this ...") double vanishingDFake,
+            @JsonPropertyDescription("... while |grad G| is below this fraction of its largest value so far") double vanishingGradRatio,
+            @JsonPropertyDescription("mode collapse: mean pairwise distance of the fixed-noise samples falls below this fraction of a real batch's, after having reached it") double collapseRatio) {}
+
     /**
      * Keys that {@code gantry resume --set} may change: they decide how long a run goes on and what
      * it records, never the trajectory of its parameters.
      */
     public static final java.util.List<String> RESUMABLE_KEYS = java.util.List.of(
             "train.epochs", "train.stats_every", "train.checkpoint_keep", "train.keep_every", "train.grid_side",
-            "monitor.parzen_every", "monitor.parzen_samples", "monitor.parzen_sigma", "monitor.parzen_points");
+            "monitor.parzen_every", "monitor.parzen_samples", "monitor.parzen_sigma", "monitor.parzen_points",
+            "diagnostics.enabled", "diagnostics.vanishing_d_fake", "diagnostics.vanishing_grad_ratio", "diagnostics.collapse_ratio");
 
     /** The paper's MNIST settings: every preset starts from these. */
     public static RunConfig defaults() {
@@ -104,7 +113,8 @@ public record RunConfig(
                 new LossConfig("gan", "non-saturating", 0.5, 0, 0),
                 new OptimConfig("sgd", 0.1, 1.000004, 1e-6, 0.5, 0.7, 1, 250, 0.5, 0.999, 1e-8),
                 new TrainConfig(25, 100, "simultaneous", 1, 50, 3, 0, 10),
-                new MonitorConfig(1, 100, 0.2, 10_000));
+                new MonitorConfig(1, 100, 0.2, 10_000),
+                new DiagnosticsConfig(true, 0.05, 0.05, 0.4));
     }
 
     /**
@@ -163,6 +173,9 @@ public record RunConfig(
         positive(errors, "monitor.parzen_samples", monitor.parzenSamples());
         positive(errors, "monitor.parzen_sigma", monitor.parzenSigma());
         positive(errors, "monitor.parzen_points", monitor.parzenPoints());
+        probability(errors, "diagnostics.vanishing_d_fake", diagnostics.vanishingDFake());
+        probability(errors, "diagnostics.vanishing_grad_ratio", diagnostics.vanishingGradRatio());
+        probability(errors, "diagnostics.collapse_ratio", diagnostics.collapseRatio());
         if (!errors.isEmpty()) {
             throw new BadInputException("invalid config: " + String.join("; ", errors));
         }

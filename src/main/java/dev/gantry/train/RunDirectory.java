@@ -30,6 +30,7 @@ public final class RunDirectory {
     public static final String PROVENANCE = "provenance.json";
     public static final String STATS = "stats.jsonl";
     public static final String METRICS = "metrics.jsonl";
+    public static final String EVENTS = "events.jsonl";
     private static final Pattern NUMBERED = Pattern.compile("(\\d{5})-.*");
 
     private final Path dir;
@@ -140,6 +141,11 @@ public final class RunDirectory {
     /** Appends one evaluation to metrics.jsonl. */
     public void appendMetric(ObjectNode metric) {
         appendLine(dir.resolve(METRICS), metric);
+    }
+
+    /** Appends one alarm or event to events.jsonl. */
+    public void appendEvent(ObjectNode event) {
+        appendLine(dir.resolve(EVENTS), event);
     }
 
     private static void putNumber(ObjectNode o, String key, double v) {
