@@ -72,7 +72,7 @@ public final class Disjoint {
         }
 
         public static Params defaults() {
-            return new Params(0.1, 2.0, 41, List.of(2.0, 1.0, 0.5, 0.1), 400, 256, 1e-3, 0, Path.of("lab-out"));
+            return new Params(0.1, 2.0, 21, List.of(2.0, 1.0, 0.5, 0.1), 400, 256, 1e-3, 0, Path.of("lab-out"));
         }
 
         public Params withBudget(List<Double> gradThetas, int dSteps) {

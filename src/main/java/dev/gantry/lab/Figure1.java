@@ -106,7 +106,8 @@ public final class Figure1 {
         long start = System.nanoTime();
         Density1D pd = Density1D.normal(p.dataMean(), p.dataStd());
         boolean affine = p.generator().equals("affine");
-        int[] panelSteps = {0, p.steps() / 10, p.steps() / 3, p.steps()};
+        int first = Math.max(1, p.steps() / 10);
+        int[] panelSteps = {0, first, Math.max(first + 1, p.steps() / 3), p.steps()};   // distinct since steps ≥ 3
         List<Snapshot> snaps = new ArrayList<>();
         List<double[]> dCurves = new ArrayList<>();
         List<double[]> gCurves = new ArrayList<>();
@@ -185,7 +186,9 @@ public final class Figure1 {
         for (double[] c : gCurves) {
             yMax = Math.max(yMax, 1.05 * java.util.Arrays.stream(c).max().orElse(0));
         }
-        yMax = Math.max(yMax, 1.05 * pd.pdf(pd.mean()));
+        // A collapsed or narrow p_g would flatten everything else: clip it at 2.5 × p_data's peak.
+        yMax = Math.min(yMax, 2.5 * pd.pdf(pd.mean()));
+        yMax = Math.max(yMax, Math.max(1.05, 1.05 * pd.pdf(pd.mean())));
         for (int i = 0; i < snaps.size(); i++) {
             Snapshot s = snaps.get(i);
             double[] x = grid.xs();
@@ -210,7 +213,10 @@ public final class Figure1 {
         double gLo = sorted[(int) (0.001 * sorted.length)];
         double gHi = sorted[(int) (0.999 * sorted.length)];
         double span = Math.max(hi, gHi) - Math.min(lo, gLo);
-        return new Grid1D(Math.min(lo, gLo - 0.1 * span), Math.max(hi, gHi + 0.1 * span), 801);
+        // Ends on multiples of ½ so the axis gets round ticks.
+        double left = Math.floor(2 * Math.min(lo, gLo - 0.1 * span)) / 2;
+        double right = Math.ceil(2 * Math.max(hi, gHi + 0.1 * span)) / 2;
+        return new Grid1D(left, right, (int) Math.round((right - left) / 0.01) + 1);
     }
 
     static boolean[] region(Grid1D grid, Density1D pd) {

@@ -40,13 +40,18 @@ final class LabCharts {
     /** A line chart of {@code curves} as an image; {@code NaN} bounds fit the data. */
     static BufferedImage chart(String title, String xLabel, String yLabel, List<Curve> curves, int width,
             int height, double yMin, double yMax) {
+        return chart(title, xLabel, yLabel, curves, width, height, yMin, yMax, "0.0#");
+    }
+
+    /** As above, with the y axis's labels in {@link java.text.DecimalFormat} {@code yPattern}. */
+    static BufferedImage chart(String title, String xLabel, String yLabel, List<Curve> curves, int width,
+            int height, double yMin, double yMax, String yPattern) {
         XYChart chart = new XYChartBuilder().width(width).height(height).title(title)
                 .xAxisTitle(xLabel).yAxisTitle(yLabel).build();
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setPlotGridLinesVisible(false);
-        chart.getStyler().setXAxisDecimalPattern("0.#");
-        chart.getStyler().setYAxisDecimalPattern("0.0#");
+        chart.getStyler().setYAxisDecimalPattern(yPattern);
         if (!Double.isNaN(yMin)) {
             chart.getStyler().setYAxisMin(yMin);
         }

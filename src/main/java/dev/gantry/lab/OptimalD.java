@@ -25,8 +25,8 @@ public final class OptimalD {
 
     /** Fraction of the mixture's peak density above which D is compared with D*. */
     public static final double REGION_FRACTION = 0.01;
-    /** Points of the evaluation grid. */
-    public static final int GRID_POINTS = 1401;
+    /** Spacing of the evaluation grid, whose ends are whole numbers (so plots get round ticks). */
+    public static final double GRID_STEP = 0.01;
     /** Steps between the parameter snapshots averaged over the last third. */
     static final int AVERAGE_EVERY = 5;
 
@@ -153,9 +153,9 @@ public final class OptimalD {
         long start = System.nanoTime();
         Density1D pd = p.pData();
         Density1D pg = p.pG();
-        double lo = Math.min(pd.mean() - 7 * pd.std(), pg.mean() - 7 * pg.std());
-        double hi = Math.max(pd.mean() + 7 * pd.std(), pg.mean() + 7 * pg.std());
-        Grid1D grid = new Grid1D(lo, hi, GRID_POINTS);
+        double lo = Math.floor(Math.min(pd.mean() - 7 * pd.std(), pg.mean() - 7 * pg.std()));
+        double hi = Math.ceil(Math.max(pd.mean() + 7 * pd.std(), pg.mean() + 7 * pg.std()));
+        Grid1D grid = new Grid1D(lo, hi, (int) Math.round((hi - lo) / GRID_STEP) + 1);
         try (NDManager manager = NDManager.newBaseManager()) {
             Seeds.seedEngine(p.seed(), Seeds.INIT, 0);
             Mlp d = new Mlp(manager, "d", 1, p.width(), 2, Mlp.Activation.parse(p.activation(), "--activation"));
@@ -183,16 +183,13 @@ public final class OptimalD {
     }
 
     private static void plot(Path png, Trained t, double[] dStar, double lo, double hi, double max) {
+        // The region plus a margin, widened to multiples of ½ for round axis ticks.
         double margin = 0.1 * (hi - lo);
         Grid1D g = t.grid();
-        int from = 0;
-        while (from < g.n() - 1 && g.x(from) < lo - margin) {
-            from++;
-        }
-        int to = g.n() - 1;
-        while (to > 0 && g.x(to) > hi + margin) {
-            to--;
-        }
+        double left = Math.floor(2 * (lo - margin)) / 2;
+        double right = Math.ceil(2 * (hi + margin)) / 2;
+        int from = Math.max(0, (int) Math.round((left - g.lo()) / g.step()));
+        int to = Math.min(g.n() - 1, (int) Math.round((right - g.lo()) / g.step()));
         int n = to - from + 1;
         double[] x = new double[n];
         double[] d = new double[n];

@@ -104,6 +104,18 @@ class DivergencesTest {
         }
     }
 
+    @Test
+    void thePointwiseShortfallOfAnyDiscriminatorIsNonNegativeAndIntegratesToTheGap() {
+        Grid1D g = new Grid1D(-8, 8, 16_001);
+        double[] p = g.map(Density1D.normal(0, 1)::pdf);
+        double[] q = g.map(Density1D.normal(1.5, 1.3)::pdf);
+        double[] logits = g.map(x -> 0.8 - 1.1 * x);   // some logistic D, not D*
+        double[] gap = ValueIdentity.pointwiseGap(p, q, logits);
+        assertThat(java.util.Arrays.stream(gap).min().orElseThrow()).isGreaterThanOrEqualTo(-1e-15);
+        assertThat(g.trapezoid(gap)).isCloseTo(
+                Divergences.valueAtOptimum(g, p, q) - Divergences.valueFromLogits(g, p, q, logits), within(1e-12));
+    }
+
     @ParameterizedTest
     @CsvSource({"0.0", "0.25", "1.0", "-2.5", "7.0"})
     void w1OfShiftedGaussiansIsTheShift(double shift) {

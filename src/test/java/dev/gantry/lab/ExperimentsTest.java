@@ -48,6 +48,12 @@ class ExperimentsTest {
     }
 
     @Test
+    void aTinyFigure1StillHasFourDistinctPanels() {
+        Figure1.Result r = Figure1.run(Figure1.Params.defaults().withSteps(3).withOut(tmp));
+        assertThat(r.snapshots()).extracting(Figure1.Snapshot::step).containsExactly(0, 1, 2, 3);
+    }
+
+    @Test
     void jsdIsFlatAndW1IsNotForDisjointSupports() {
         Disjoint.Result r = Disjoint.run(Disjoint.Params.defaults().withBudget(List.of(1.0, 0.1), 60).withOut(tmp));
         assertThat(r.jsdAtMax()).isCloseTo(Divergences.LOG2, within(1e-9));
