@@ -35,6 +35,7 @@ public final class ForceField {
 
     static final int PANEL = 420;
     static final int TITLE = 40;
+    static final int GAP = 10;
     static final int CELL = 4;
     static final double HALF = 1.6;
     static final int EVAL_SAMPLES = 2000;
@@ -169,11 +170,12 @@ public final class ForceField {
     }
 
     private static BufferedImage panel(Snapshot s, double[] dGrid, int cells, ToyMixture ring, float[] at, double[][] push) {
-        BufferedImage img = new BufferedImage(PANEL, PANEL + TITLE, BufferedImage.TYPE_INT_RGB);
+        // A white strip on the right separates neighbouring panels.
+        BufferedImage img = new BufferedImage(PANEL + GAP, PANEL + TITLE, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
         try {
             g.setColor(Color.WHITE);
-            g.fillRect(0, 0, PANEL, PANEL + TITLE);
+            g.fillRect(0, 0, PANEL + GAP, PANEL + TITLE);
             for (int r = 0; r < cells; r++) {
                 for (int c = 0; c < cells; c++) {
                     g.setColor(colour(dGrid[r * cells + c]));
@@ -186,7 +188,7 @@ public final class ForceField {
             g.drawString(String.format(java.util.Locale.ROOT, "D after %d steps: D(data) %.2f, D(G(z)) %.2f", s.step(),
                     s.meanDData(), s.meanDFake()), 8, 16);
             g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-            g.drawString(String.format(java.util.Locale.ROOT, "pushes: %.0f%% toward nearest mode, mean cos %.2f, mean |push| %.2g",
+            g.drawString(String.format(java.util.Locale.ROOT, "pushes: %.0f%% toward nearest mode, cos %.2f, |push| %.2g",
                     100 * s.towardNearestMode(), s.meanCosine(), s.meanPush()), 8, 33);
             g.setStroke(new BasicStroke(2f));
             for (int k = 0; k < ring.modes(); k++) {

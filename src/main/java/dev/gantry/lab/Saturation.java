@@ -24,9 +24,11 @@ import java.util.List;
  * dataStd²)) and trains D (1 → 32 → 32 → 1, ReLU, Adam) to win, measuring both gradients by autograd
  * on 1,000 fixed fake samples as D(G(z)) falls, and checking them against the closed form. Phase 2
  * (if {@code trainSteps > 0}) starts two games from that D and that G, one per generator loss, and
- * records JSD(p_data‖p_g) (exact up to binning: p_g stays normal, and the JSD of the two
- * distributions coarse-grained to 6,000 bins is computed from their distribution functions). G learns by SGD with momentum, as in the paper:
- * Adam would divide the small minimax gradient by its own running magnitude and hide the effect.
+ * records JSD(p_data‖p_g), exact up to binning: p_g stays normal, and the JSD of the two
+ * distributions coarse-grained to 6,000 bins is computed from their distribution functions. G
+ * learns by SGD with momentum, as in the paper, because the size of its gradient is the point:
+ * Adam divides each step by a running gradient magnitude, which would largely undo a uniformly
+ * small gradient (not measured here).
  */
 public final class Saturation {
 
