@@ -36,8 +36,9 @@ public final class ConfigKeys {
         }
     }
 
+    /** The JSON name of a record component, by the mapper's own naming strategy. */
     private static String snake(String camel) {
-        return camel.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase();
+        return new com.fasterxml.jackson.databind.PropertyNamingStrategies.SnakeCaseStrategy().translate(camel);
     }
 
     /** The Markdown page docs/config.md. */

@@ -90,7 +90,7 @@ public record RunConfig(
     /** Alarms for the pathologies of GAN training, raised while it runs (docs/diagnostics.md). */
     public record DiagnosticsConfig(
             @JsonPropertyDescription("watch for vanishing gradients, mode collapse and divergence") boolean enabled,
-            @JsonPropertyDescription("vanishing gradient: mean D(G(z)) below this ...") double vanishingDFake,
+            @JsonPropertyDescription("vanishing gradient: mean D(G(z)) below this ...") double vanishingScore,
             @JsonPropertyDescription("... while |grad G| is below this fraction of its largest value so far") double vanishingGradRatio,
             @JsonPropertyDescription("mode collapse: mean pairwise distance of the fixed-noise samples falls below this fraction of a real batch's, after having reached it") double collapseRatio) {}
 
@@ -101,7 +101,7 @@ public record RunConfig(
     public static final java.util.List<String> RESUMABLE_KEYS = java.util.List.of(
             "train.epochs", "train.stats_every", "train.checkpoint_keep", "train.keep_every", "train.grid_side",
             "monitor.parzen_every", "monitor.parzen_samples", "monitor.parzen_sigma", "monitor.parzen_points",
-            "diagnostics.enabled", "diagnostics.vanishing_d_fake", "diagnostics.vanishing_grad_ratio", "diagnostics.collapse_ratio");
+            "diagnostics.enabled", "diagnostics.vanishing_score", "diagnostics.vanishing_grad_ratio", "diagnostics.collapse_ratio");
 
     /** The paper's MNIST settings: every preset starts from these. */
     public static RunConfig defaults() {
@@ -173,7 +173,7 @@ public record RunConfig(
         positive(errors, "monitor.parzen_samples", monitor.parzenSamples());
         positive(errors, "monitor.parzen_sigma", monitor.parzenSigma());
         positive(errors, "monitor.parzen_points", monitor.parzenPoints());
-        probability(errors, "diagnostics.vanishing_d_fake", diagnostics.vanishingDFake());
+        probability(errors, "diagnostics.vanishing_score", diagnostics.vanishingScore());
         probability(errors, "diagnostics.vanishing_grad_ratio", diagnostics.vanishingGradRatio());
         probability(errors, "diagnostics.collapse_ratio", diagnostics.collapseRatio());
         if (!errors.isEmpty()) {

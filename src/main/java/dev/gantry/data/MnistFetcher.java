@@ -1,5 +1,7 @@
 package dev.gantry.data;
 
+import dev.gantry.util.AtomicFile;
+
 import dev.gantry.BadInputException;
 import java.io.BufferedInputStream;
 import java.io.IOException;

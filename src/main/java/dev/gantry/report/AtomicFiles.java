@@ -40,34 +40,10 @@ final class AtomicFiles {
     }
 
     static void write(Path target, Writer writer) {
-        Path abs = target.toAbsolutePath().normalize();
-        Path dir = abs.getParent();
-        Path tmp = null;
         try {
-            Files.createDirectories(dir);
-            tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".tmp");
-            try (OutputStream out = Files.newOutputStream(tmp)) {
-                writer.write(out);
-            }
-            try {
-                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE,
-                        StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                // Some network and FUSE file systems cannot rename atomically; a complete file
-                // written non-atomically beats no report at all.
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-            }
-            tmp = null;
+            dev.gantry.util.AtomicFile.write(target.toAbsolutePath().normalize(), writer::write);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + target, e);
-        } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // The original failure is the one worth reporting.
-                }
-            }
         }
     }
 }

@@ -13,10 +13,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -53,7 +51,6 @@ public final class Checkpoint {
     public static Path save(GanTrainer t, Path dir) throws IOException {
         Files.createDirectories(dir);
         Path target = dir.resolve(fileName(t.step()));
-        Path tmp = dir.resolve("." + target.getFileName() + ".tmp");
         ObjectMapper mapper = ConfigLoader.mapper();
         List<NDArray> tensors = tensors(t);
         ObjectNode meta = mapper.createObjectNode();
@@ -73,25 +70,26 @@ public final class Checkpoint {
         for (NDArray a : tensors) {
             index.set(a.getName(), mapper.valueToTree(a.getShape().getShape()));
         }
-        try (OutputStream out = Files.newOutputStream(tmp); ZipOutputStream zip = new ZipOutputStream(out)) {
-            zip.putNextEntry(new ZipEntry("meta.json"));
-            zip.write(mapper.writeValueAsBytes(meta));
-            zip.closeEntry();
-            for (NDArray a : tensors) {
-                zip.putNextEntry(new ZipEntry("tensors/" + a.getName()));
-                float[] values = a.toFloatArray();
-                ByteBuffer buf = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-                buf.asFloatBuffer().put(values);
-                zip.write(buf.array());
-                zip.closeEntry();
-            }
-        }
-        try {
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-        }
+        dev.gantry.util.AtomicFile.write(target, out -> writeZip(out, mapper, meta, tensors));
         return target;
+    }
+
+    private static void writeZip(OutputStream out, ObjectMapper mapper, ObjectNode meta, List<NDArray> tensors) throws IOException {
+        // Not closed: closing would close the atomic writer's stream before it can force it to disk.
+        ZipOutputStream zip = new ZipOutputStream(out);
+        zip.putNextEntry(new ZipEntry("meta.json"));
+        zip.write(mapper.writeValueAsBytes(meta));
+        zip.closeEntry();
+        for (NDArray a : tensors) {
+            zip.putNextEntry(new ZipEntry("tensors/" + a.getName()));
+            float[] values = a.toFloatArray();
+            ByteBuffer buf = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+            buf.asFloatBuffer().put(values);
+            zip.write(buf.array());
+            zip.closeEntry();
+        }
+        zip.finish();
+        zip.flush();
     }
 
     /** Everything a checkpoint holds, in a fixed order, each array named uniquely. */

@@ -79,7 +79,7 @@ public final class Diagnostics implements TrainingListener {
         if (Double.isFinite(s.gradNormG())) {
             peakGradG = Math.max(peakGradG, s.gradNormG());
         }
-        boolean now = s.dFake() < c.vanishingDFake() && s.gradNormG() < c.vanishingGradRatio() * peakGradG;
+        boolean now = s.dFake() < c.vanishingScore() && s.gradNormG() < c.vanishingGradRatio() * peakGradG;
         if (now && !vanishing) {
             raise(t, "vanishing-gradient", String.format("D(G(z)) %.4f and |grad G| %.3g, %.1f%% of its peak %.3g",
                     s.dFake(), s.gradNormG(), 100 * s.gradNormG() / peakGradG, peakGradG));

@@ -22,6 +22,12 @@ class ConfigKeysTest {
     }
 
     @Test
+    void resumableKeysExist() {
+        var names = ConfigKeys.all().stream().map(ConfigKeys.Key::name).toList();
+        assertThat(names).containsAll(RunConfig.RESUMABLE_KEYS);
+    }
+
+    @Test
     void docsConfigPageIsUpToDate() throws Exception {
         assertThat(Files.readString(Path.of("docs/config.md")))
                 .as("docs/config.md is stale: regenerate with ./gantry config keys --markdown > docs/config.md")

@@ -1,4 +1,4 @@
-package dev.gantry.data;
+package dev.gantry.util;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -15,18 +15,18 @@ import java.util.concurrent.ThreadLocalRandom;
  * Writes a file atomically: the content goes to a hidden temporary file in the target's directory,
  * is forced to disk, and is then renamed over the target.
  */
-final class AtomicFile {
+public final class AtomicFile {
 
     /** Writes the content of a file to a stream; may throw {@link IOException}. */
     @FunctionalInterface
-    interface Content {
+    public interface Content {
         void writeTo(OutputStream out) throws IOException;
     }
 
     private AtomicFile() {}
 
     /** Writes {@code content} to {@code target}, replacing it only once the new file is complete. */
-    static void write(Path target, Content content) throws IOException {
+    public static void write(Path target, Content content) throws IOException {
         Path tmp = createTemp(target);
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
@@ -46,7 +46,7 @@ final class AtomicFile {
      * Files#createTempFile}, the file gets the default permissions (the umask's), because it becomes
      * the target.
      */
-    static Path createTemp(Path target) throws IOException {
+    public static Path createTemp(Path target) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         for (int attempt = 0; ; attempt++) {
@@ -63,12 +63,17 @@ final class AtomicFile {
     }
 
     /** Renames a complete temporary file over {@code target}. */
-    static void moveIntoPlace(Path tmp, Path target) throws IOException {
+    public static void moveIntoPlace(Path tmp, Path target) throws IOException {
         try {
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
             // Same directory, so this only happens on unusual file systems; still never partial.
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
         }
+    }
+
+    /** Writes UTF-8 text atomically. */
+    public static void writeString(Path target, String text) throws IOException {
+        write(target, out -> out.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
 }
