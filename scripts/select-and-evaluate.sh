@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Chooses a run's checkpoint the way the paper's protocol allows, then scores it on MNIST test.
+#
+#   scripts/select-and-evaluate.sh RUN_DIR
+#
+# 1. Every kept checkpoint (train.keep_every, plus the newest ones) is scored with the Parzen
+#    protocol on validation images train[51000:60000] (sigma chosen on train[50000:51000]).
+# 2. The checkpoint with the best validation score is scored on the 10,000 test images: the
+#    number to put beside Table 1. Test images are used once, for the chosen checkpoint only.
+# Every result is appended to RUN_DIR/metrics.jsonl; the report is rewritten at the end.
+set -euo pipefail
+run="${1:?usage: scripts/select-and-evaluate.sh RUN_DIR}"
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+gantry="$here/gantry"
+[ -f "$run/config.json" ] || { echo "$run is not a Gantry run directory: no config.json" >&2; exit 2; }
+
+best_step=""
+best_value=""
+for ckpt in "$run"/checkpoints/step-*.ckpt; do
+  step=$((10#$(basename "$ckpt" .ckpt | sed 's/step-//')))
+  json=$("$gantry" eval parzen "$run" --checkpoint "$step" --split valid --json 2>/dev/null | tail -n 1)
+  value=$(printf '%s' "$json" | sed -E 's/.*"value":([-0-9.eE+]+).*/\1/')
+  epoch=$(printf '%s' "$json" | sed -E 's/.*"epoch":([0-9]+).*/\1/')
+  printf 'epoch %4s  step %8s  Parzen valid %8.1f nats\n' "$epoch" "$step" "$value"
+  if [ -z "$best_value" ] || awk -v a="$value" -v b="$best_value" 'BEGIN { exit !(a > b) }'; then
+    best_value="$value"
+    best_step="$step"
+  fi
+done
+echo "best on validation: step $best_step ($best_value nats); scoring it on test:"
+"$gantry" eval parzen "$run" --checkpoint "$best_step" --split test
+"$gantry" report "$run" >/dev/null
