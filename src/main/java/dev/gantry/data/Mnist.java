@@ -152,18 +152,6 @@ public final class Mnist {
         return test;
     }
 
-    /** The mean pixel value over all images of a split, accumulated in double precision. */
-    public static double meanPixel(Images images) {
-        if (images.pixels().length == 0) {
-            return Double.NaN;
-        }
-        double sum = 0;
-        for (float p : images.pixels()) {
-            sum += p;
-        }
-        return sum / images.pixels().length;
-    }
-
     private void requireStandardTrainSize() {
         if (trainAll.n() != TRAIN_SIZE + VALID_SIZE) {
             throw new BadInputException("MNIST file " + trainSource + " holds " + trainAll.n()
