@@ -48,7 +48,7 @@ public final class GanTrainer implements AutoCloseable {
     private final NDArray fixedNoise;
     private final List<TrainingListener> listeners = new ArrayList<>();
     private final AtomicBoolean stopRequested = new AtomicBoolean();
-    private final java.nio.ByteBuffer batchBuffer;
+    private final float[] batchBuffer;
 
     private long step;
     private int epoch;
@@ -71,9 +71,7 @@ public final class GanTrainer implements AutoCloseable {
         int side = config.train().gridSide();
         Seeds.seedEngine(config.seed(), Seeds.FIXED_NOISE, 0);
         this.fixedNoise = generator.sampleNoise(manager, side * side);
-        // A direct buffer: the engine copies from it without an extra staging copy.
-        this.batchBuffer = java.nio.ByteBuffer.allocateDirect(config.train().batchSize() * data.dim() * 4)
-                .order(java.nio.ByteOrder.nativeOrder());
+        this.batchBuffer = new float[config.train().batchSize() * data.dim()];
     }
 
     /**
@@ -166,11 +164,13 @@ public final class GanTrainer implements AutoCloseable {
 
     private NDArray batch(NDManager sm, int[] order, int batchIndex) {
         int b = config.train().batchSize();
-        java.nio.FloatBuffer view = batchBuffer.clear().asFloatBuffer();
+        int dim = data.dim();
         for (int i = 0; i < b; i++) {
-            view.put(data.pixels(), order[batchIndex * b + i] * data.dim(), data.dim());
+            System.arraycopy(data.pixels(), order[batchIndex * b + i] * dim, batchBuffer, i * dim, dim);
         }
-        return sm.create(batchBuffer.rewind(), new Shape(b, data.dim()), ai.djl.ndarray.types.DataType.FLOAT32);
+        // Copied into engine-owned memory: a tensor over a reused direct buffer (torch's from_blob)
+        // does not own its storage.
+        return sm.create(batchBuffer, new Shape(b, dim));
     }
 
     private StepStats trainStep(int[] order, boolean wantStats) {
