@@ -134,6 +134,25 @@ class CliTest {
         assertThat(r.err()).contains(ckpt.getFileName().toString());
         assertThat(sizes(copy)).isEqualTo(before);
         assertThat(gantry("sample", copy.toString(), "--n", "4", "--out", copy.resolve("x.npy").toString()).code()).isEqualTo(2);
+        assertThat(gantry("eval", "parzen", copy.toString(), "--n", "10").code()).isEqualTo(2);
+        assertThat(gantry("figures", copy.toString()).code()).isEqualTo(2);
+        assertThat(sizes(copy)).isEqualTo(before);
+    }
+
+    @Test
+    void evalRejectsOutOfRangeAndWrongTypeFiles(@TempDir Path dir) throws Exception {
+        Path big = dir.resolve("big.npy");
+        float[] v = new float[2 * 784];
+        v[5] = 1.5f;
+        Npy.writeFloat32(big, v, 2, 784);
+        Result r = gantry("eval", "parzen", "--samples", big.toString(), "--n", "2");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("big.npy");
+        Path text = dir.resolve("text.npy");
+        Files.writeString(text, "not a numpy file");
+        r = gantry("eval", "parzen", "--samples", text.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("text.npy");
     }
 
     @ParameterizedTest
