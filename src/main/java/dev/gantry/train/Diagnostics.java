@@ -26,12 +26,16 @@ public final class Diagnostics implements TrainingListener {
         }
     }
 
+    /** Consecutive healthy readings before an alarm can be raised again. */
+    static final int REARM_AFTER = 20;
+
     private final RunConfig.DiagnosticsConfig c;
     private final RunDirectory run;
     private final PrintStream out;
     private final List<Alarm> alarms = new ArrayList<>();
     private double peakGradG;
     private boolean vanishing;
+    private int clearStreak;
     private boolean collapsed;
     private double realDiversity = Double.NaN;
     private double peakDiversity;
@@ -83,8 +87,14 @@ public final class Diagnostics implements TrainingListener {
         if (now && !vanishing) {
             raise(t, "vanishing-gradient", String.format("D(G(z)) %.4f and |grad G| %.3g, %.1f%% of its peak %.3g",
                     s.dFake(), s.gradNormG(), 100 * s.gradNormG() / peakGradG, peakGradG));
+            vanishing = true;
         }
-        vanishing = now;
+        // Re-arm only after the condition has stayed clear for a while, so a run hovering at the
+        // threshold does not repeat the same alarm every few steps.
+        clearStreak = now ? 0 : clearStreak + 1;
+        if (clearStreak >= REARM_AFTER) {
+            vanishing = false;
+        }
     }
 
     @Override
