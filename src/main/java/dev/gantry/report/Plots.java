@@ -132,7 +132,7 @@ public final class Plots {
                 .yAxisTitle(yLabel)
                 .build();
         XYStyler styler = chart.getStyler();
-        styler.setLegendPosition(Styler.LegendPosition.InsideNE);
+        styler.setLegendPosition(Styler.LegendPosition.OutsideS);   // never over the newest points
         styler.setMarkerSize(5);
         styler.setYAxisLogarithmic(options.logY());
         styler.setErrorBarsColorSeriesColor(true);
