@@ -29,15 +29,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Speed benchmarks (not tests).",
         subcommands = {BenchCommand.Step.class, BenchCommand.Memory.class})
-public final class BenchCommand implements Runnable {
-
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
+public final class BenchCommand extends CommandGroup {
 
     /** One matrix product [m,k]·[k,n], done {@code times} per step. */
     record MatMul(int m, int k, int n) {

@@ -12,15 +12,7 @@ import picocli.CommandLine.Option;
 /** {@code gantry config}: shows the keys and resolved configs. */
 @Command(name = "config", mixinStandardHelpOptions = true, description = "Show config keys and resolved configs.",
         subcommands = {ConfigCommand.Keys.class, ConfigCommand.Show.class})
-public final class ConfigCommand implements Runnable {
-
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
+public final class ConfigCommand extends CommandGroup {
 
     /** {@code gantry config keys}. */
     @Command(name = "keys", mixinStandardHelpOptions = true, description = "Every config key with its type, default and meaning.")

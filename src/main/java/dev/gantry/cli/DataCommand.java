@@ -11,15 +11,7 @@ import picocli.CommandLine.Parameters;
 /** {@code gantry data}: obtain and verify datasets. */
 @Command(name = "data", mixinStandardHelpOptions = true, description = "Obtain and verify datasets.",
         subcommands = DataCommand.Fetch.class)
-public final class DataCommand implements Runnable {
-
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
+public final class DataCommand extends CommandGroup {
 
     /** {@code gantry data fetch mnist}. */
     @Command(name = "fetch", mixinStandardHelpOptions = true,

@@ -23,15 +23,7 @@ import picocli.CommandLine.Parameters;
 /** {@code gantry eval}: metrics of a run or of a sample file. */
 @Command(name = "eval", mixinStandardHelpOptions = true, description = "Evaluate samples.",
         subcommands = {EvalCommand.Parzen.class, EvalCommand.Modes.class})
-public final class EvalCommand implements Runnable {
-
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
+public final class EvalCommand extends CommandGroup {
 
     /** {@code gantry eval parzen}: the Parzen-window protocol of Goodfellow et al. (2014), protocols.md §2. */
     @Command(name = "parzen", mixinStandardHelpOptions = true,

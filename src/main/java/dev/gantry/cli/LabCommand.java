@@ -35,15 +35,7 @@ import picocli.CommandLine.Option;
         subcommands = {LabCommand.OptimalDCommand.class, LabCommand.ValueIdentityCommand.class,
                 LabCommand.Figure1Command.class, LabCommand.SaturationCommand.class, LabCommand.DisjointCommand.class,
                 LabCommand.ForceFieldCommand.class})
-public final class LabCommand implements Runnable {
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
+public final class LabCommand extends CommandGroup {
 
     /** {@code gantry lab ARGS} as a command line of its own, with {@link Main}'s exit codes (2 = bad input). */
     public static CommandLine newCommandLine() {
