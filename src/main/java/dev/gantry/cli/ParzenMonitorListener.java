@@ -70,10 +70,7 @@ final class ParzenMonitorListener implements TrainingListener {
         o.put("sigma", m.parzenSigma());
         o.put("samples", m.parzenSamples());
         o.put("points", validCount);
-        o.put("step", t.step());
-        o.put("epoch", t.epoch());
-        o.put("checkpoint", "checkpoints/" + dev.gantry.train.Checkpoint.fileName(t.step()));
-        run.appendMetric(o);
+        record(t, o);
     }
 
     /** On the 2D mixtures: PacGAN's mode coverage of 2,500 samples (Lin et al., 2018). */
@@ -91,9 +88,14 @@ final class ParzenMonitorListener implements TrainingListener {
             o.put("reverse_kl", r.reverseKl());
         }
         o.put("samples", n);
-        o.put("step", t.step());
-        o.put("epoch", t.epoch());
-        o.put("checkpoint", "checkpoints/" + dev.gantry.train.Checkpoint.fileName(t.step()));
-        run.appendMetric(o);
+        record(t, o);
+    }
+
+    /** Appends a metric with the step, epoch and checkpoint it describes. */
+    private void record(GanTrainer t, ObjectNode metric) {
+        metric.put("step", t.step());
+        metric.put("epoch", t.epoch());
+        metric.put("checkpoint", "checkpoints/" + dev.gantry.train.Checkpoint.fileName(t.step()));
+        run.appendMetric(metric);
     }
 }

@@ -90,6 +90,14 @@ public final class ConfigLoader {
         return fromTree(readObject(file), file.toString());
     }
 
+    /** Reads a config embedded in another document (e.g. a checkpoint's meta.json), validating it. */
+    public static RunConfig fromJson(JsonNode node, String source) {
+        if (!(node instanceof ObjectNode obj)) {
+            throw new BadInputException(source + ": expected a config object");
+        }
+        return fromTree(obj.deepCopy(), source);
+    }
+
     /** Writes a config as indented JSON. */
     public static String toJson(RunConfig config) {
         try {

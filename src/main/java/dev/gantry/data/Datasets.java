@@ -63,8 +63,7 @@ public final class Datasets {
     }
 
     private static boolean complete(Path dir) {
-        for (String f : new String[] {"train-images-idx3-ubyte", "train-labels-idx1-ubyte",
-                "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"}) {
+        for (String f : MnistFetcher.SHA256.keySet()) {
             if (!Files.exists(dir.resolve(f)) && !Files.exists(dir.resolve(f + ".gz"))) {
                 return false;
             }

@@ -106,19 +106,7 @@ public final class Checkpoint {
 
     /** Reads the config stored in a checkpoint (to rebuild the trainer before {@link #restore}). */
     public static RunConfig config(Path file) {
-        JsonNode meta = readMeta(file);
-        try {
-            ObjectMapper mapper = ConfigLoader.mapper();
-            Path tmp = Files.createTempFile("gantry-config", ".json");
-            try {
-                Files.write(tmp, mapper.writeValueAsBytes(meta.get("config")));
-                return ConfigLoader.read(tmp);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
-        } catch (IOException e) {
-            throw new BadInputException("checkpoint " + file + ": cannot read its config: " + e.getMessage(), e);
-        }
+        return ConfigLoader.fromJson(readMeta(file).get("config"), "the config stored in checkpoint " + file);
     }
 
     /** Loads a checkpoint's tensors and counters into a trainer built from the same config. */
