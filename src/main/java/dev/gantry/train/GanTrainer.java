@@ -207,8 +207,9 @@ public final class GanTrainer implements AutoCloseable {
             NDList fakeMasks = discriminator.sampleMasks(sm, b);
             NDArray realLogits = discriminator.logits(x, realMasks, false);     // [B]
             // D's objective: G's samples enter cut from G's graph.
-            NDArray fakeLogitsD = discriminator.logits(fake.stopGradient(), fakeMasks, false);
-            NDArray lossD = withPenalty(sm, loss.discriminator(realLogits, fakeLogitsD), x, fake.stopGradient(), b);
+            NDArray fakeCut = fake.stopGradient();
+            NDArray fakeLogitsD = discriminator.logits(fakeCut, fakeMasks, false);
+            NDArray lossD = withPenalty(sm, loss.discriminator(realLogits, fakeLogitsD), x, fakeCut, b);
             // G's objective: the same thinned D, its parameters cut from the graph.
             NDArray fakeLogitsG = discriminator.logits(fake, fakeMasks, true);
             NDArray lossG = loss.generator(fakeLogitsG);
