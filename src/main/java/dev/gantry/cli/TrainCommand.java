@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = {"Train a GAN in a new run directory (runs/NNNNN-<preset>/).",
                 "Without --preset or --config, trains the paper's MNIST GAN (preset paper-mnist).",
-                "Presets: paper-mnist, mnist-mlp-adam, tiny."})
+                "Presets: paper-mnist, mnist-mlp-adam, tiny, toy-ring8, toy-grid25."})
 public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--preset", paramLabel = "NAME", description = "a named preset (default paper-mnist unless --config is given)")

@@ -174,6 +174,14 @@ class CliTest {
     }
 
     @Test
+    void trainHelpNamesEveryPreset() {
+        String help = Main.newCommandLine().getSubcommands().get("train").getUsageMessage();
+        for (String preset : dev.gantry.config.ConfigLoader.PRESETS) {
+            assertThat(help).as(preset).contains(preset);
+        }
+    }
+
+    @Test
     void aDirectoryThatIsNotARunIsRefused(@TempDir Path empty) {
         for (String[] args : List.of(
                 new String[] {"resume", empty.toString()},

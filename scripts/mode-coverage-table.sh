@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Trains the loss family on PacGAN's 2D mixtures and tabulates mode coverage (protocols.md §4).
+#
+#   scripts/mode-coverage-table.sh OUT_DIR [EPOCHS] [SEEDS]
+#
+# For each mixture (ring8, grid25), each loss below and each seed 1..SEEDS (default 5), trains
+# the toy preset (PacGAN's networks, 100,000 points, batch 100) for EPOCHS passes of the
+# discriminator over the data (default 3; PacGAN trains 400) in OUT_DIR/<mixture>/<loss>/seed-N,
+# and reads the mode coverage the run measured on 2,500 samples after its last epoch.
+# A run that already reached EPOCHS is not trained again; one that stopped early is resumed.
+# Prints a Markdown table of mean ± standard error over the seeds, and writes it to OUT_DIR/table.md.
+set -euo pipefail
+out="${1:?usage: scripts/mode-coverage-table.sh OUT_DIR [EPOCHS] [SEEDS]}"
+epochs="${2:-3}"
+seeds="${3:-5}"
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+gantry="${GANTRY:-$here/gantry}"  # GANTRY: another launcher, e.g. a frozen copy of the build
+[[ "$epochs" =~ ^[1-9][0-9]*$ ]] || { echo "EPOCHS must be a positive integer, got '$epochs'" >&2; exit 2; }
+[[ "$seeds" =~ ^[1-9][0-9]*$ ]] || { echo "SEEDS must be a positive integer, got '$seeds'" >&2; exit 2; }
+
+losses=(vanilla minimax wgan-gp hinge least-squares)
+settings() {
+  case "$1" in
+    vanilla) echo "--set loss.name=gan --set loss.generator=non-saturating" ;;
+    minimax) echo "--set loss.name=gan --set loss.generator=minimax" ;;
+    # Gulrajani et al. (2017): lambda 10, five critic steps per generator step, Adam (1e-4, 0.5, 0.9).
+    wgan-gp) echo "--set loss.name=wasserstein --set loss.gp_weight=10 --set train.k=5 --set optim.beta1=0.5 --set optim.beta2=0.9" ;;
+    hinge) echo "--set loss.name=hinge" ;;
+    least-squares) echo "--set loss.name=least-squares" ;;
+  esac
+}
+
+# The last mode-coverage line of a run, if it was measured at epoch $epochs: "modes hq kl".
+final_line() {
+  local metrics="$1/metrics.jsonl"
+  [ -f "$metrics" ] || return 0
+  grep '"metric":"modes-' "$metrics" | grep "\"epoch\":$epochs[,}]" | tail -n 1 |
+    sed -E 's/.*"value":([0-9]+).*"high_quality":([-0-9.eE+]+).*"reverse_kl":([-0-9.eE+]+).*/\1 \2 \3/'
+}
+
+for mixture in ring8 grid25; do
+  for loss in "${losses[@]}"; do
+    for seed in $(seq 1 "$seeds"); do
+      run="$out/$mixture/$loss/seed-$seed"
+      if [ -n "$(final_line "$run")" ]; then continue; fi
+      echo "== $mixture $loss seed $seed ($epochs epochs)"
+      if [ -f "$run/config.json" ]; then
+        "$gantry" resume "$run" --epochs "$epochs" --quiet
+      else
+        # shellcheck disable=SC2046
+        "$gantry" train --preset "toy-$mixture" --run-dir "$run" --seed "$seed" --epochs "$epochs" \
+          $(settings "$loss") --quiet
+      fi
+    done
+  done
+done
+
+{
+  echo "| mixture | loss | modes captured | high-quality samples (%) | reverse KL | seeds |"
+  echo "|---|---|---|---|---|---|"
+  for mixture in ring8 grid25; do
+    for loss in "${losses[@]}"; do
+      for seed in $(seq 1 "$seeds"); do final_line "$out/$mixture/$loss/seed-$seed"; done |
+        awk -v m="$mixture" -v l="$loss" '
+          { for (i = 1; i <= 3; i++) { x = (i == 2 ? 100 * $i : $i); s[i] += x; q[i] += x * x }; n++ }
+          END {
+            if (n == 0) { printf "| %s | %s | – | – | – | 0 |\n", m, l; exit }
+            for (i = 1; i <= 3; i++) {
+              mean[i] = s[i] / n
+              var = n > 1 ? (q[i] - n * mean[i] * mean[i]) / (n - 1) : 0
+              se[i] = sqrt(var > 0 ? var : 0) / sqrt(n)
+            }
+            printf "| %s | %s | %.1f ± %.1f | %.1f ± %.1f | %.2f ± %.2f | %d |\n", m, l,
+              mean[1], se[1], mean[2], se[2], mean[3], se[3], n
+          }'
+    done
+  done
+} | tee "$out/table.md.tmp"
+mv "$out/table.md.tmp" "$out/table.md"
