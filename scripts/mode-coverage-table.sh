@@ -7,6 +7,8 @@
 # the toy preset (PacGAN's networks, 100,000 points, batch 100) for EPOCHS passes of the
 # discriminator over the data (default 3; PacGAN trains 400) in OUT_DIR/<mixture>/<loss>/seed-N,
 # and reads the mode coverage the run measured on 2,500 samples after its last epoch.
+# An epoch is 1,000 discriminator minibatches, so with train.k = 5 (wgan-gp) G takes 200 steps an
+# epoch where the other losses take 1,000; wgan-gp-k1 gives the critic loss as many G steps.
 # A run that already reached EPOCHS is not trained again; one that stopped early is resumed.
 # Prints a Markdown table of mean ± standard error over the seeds, and writes it to OUT_DIR/table.md.
 set -euo pipefail
@@ -18,13 +20,15 @@ gantry="${GANTRY:-$here/gantry}"  # GANTRY: another launcher, e.g. a frozen copy
 [[ "$epochs" =~ ^[1-9][0-9]*$ ]] || { echo "EPOCHS must be a positive integer, got '$epochs'" >&2; exit 2; }
 [[ "$seeds" =~ ^[1-9][0-9]*$ ]] || { echo "SEEDS must be a positive integer, got '$seeds'" >&2; exit 2; }
 
-losses=(vanilla minimax wgan-gp hinge least-squares)
+losses=(vanilla minimax wgan-gp wgan-gp-k1 hinge least-squares)
 settings() {
   case "$1" in
     vanilla) echo "--set loss.name=gan --set loss.generator=non-saturating" ;;
     minimax) echo "--set loss.name=gan --set loss.generator=minimax" ;;
     # Gulrajani et al. (2017): lambda 10, five critic steps per generator step, Adam (1e-4, 0.5, 0.9).
     wgan-gp) echo "--set loss.name=wasserstein --set loss.gp_weight=10 --set train.k=5 --set optim.beta1=0.5 --set optim.beta2=0.9" ;;
+    # The same with one critic step per generator step: as many generator steps as the other losses.
+    wgan-gp-k1) echo "--set loss.name=wasserstein --set loss.gp_weight=10 --set train.k=1 --set optim.beta1=0.5 --set optim.beta2=0.9" ;;
     hinge) echo "--set loss.name=hinge" ;;
     least-squares) echo "--set loss.name=least-squares" ;;
   esac
