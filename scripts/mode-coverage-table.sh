@@ -35,11 +35,14 @@ settings() {
 }
 
 # The last mode-coverage line of a run, if it was measured at epoch $epochs: "modes hq kl".
+# The KL is "nan" when no sample was high quality (the histogram is empty; the line has no KL).
 final_line() {
-  local metrics="$1/metrics.jsonl"
+  local metrics="$1/metrics.jsonl" line
   [ -f "$metrics" ] || return 0
-  grep '"metric":"modes-' "$metrics" | grep "\"epoch\":$epochs[,}]" | tail -n 1 |
-    sed -E 's/.*"value":([0-9]+).*"high_quality":([-0-9.eE+]+).*"reverse_kl":([-0-9.eE+]+).*/\1 \2 \3/'
+  line=$(grep '"metric":"modes-' "$metrics" | grep "\"epoch\":$epochs[,}]" | tail -n 1)
+  [ -n "$line" ] || return 0
+  field() { printf '%s' "$line" | grep -oE "\"$1\":[-0-9.eE+]+" | cut -d: -f2; }
+  printf '%s %s %s\n' "$(field value)" "$(field high_quality)" "$(field reverse_kl | grep . || echo nan)"
 }
 
 for mixture in ring8 grid25; do
@@ -66,16 +69,22 @@ done
     for loss in "${losses[@]}"; do
       for seed in $(seq 1 "$seeds"); do final_line "$out/$mixture/$loss/seed-$seed"; done |
         awk -v m="$mixture" -v l="$loss" '
-          { for (i = 1; i <= 3; i++) { x = (i == 2 ? 100 * $i : $i); s[i] += x; q[i] += x * x }; n++ }
+          { n++
+            for (i = 1; i <= 3; i++) {
+              if ($i == "nan") continue
+              x = (i == 2 ? 100 * $i : $i); c[i]++; s[i] += x; q[i] += x * x
+            } }
           END {
             if (n == 0) { printf "| %s | %s | – | – | – | 0 |\n", m, l; exit }
             for (i = 1; i <= 3; i++) {
-              mean[i] = s[i] / n
-              var = n > 1 ? (q[i] - n * mean[i] * mean[i]) / (n - 1) : 0
-              se[i] = sqrt(var > 0 ? var : 0) / sqrt(n)
+              if (c[i] == 0) { cell[i] = "–"; continue }
+              mean = s[i] / c[i]
+              var = c[i] > 1 ? (q[i] - c[i] * mean * mean) / (c[i] - 1) : 0
+              se = sqrt(var > 0 ? var : 0) / sqrt(c[i])
+              cell[i] = sprintf(i == 3 ? "%.2f ± %.2f" : "%.1f ± %.1f", mean, se)
+              if (c[i] < n) cell[i] = cell[i] sprintf(" (the %d seeds with HQ samples)", c[i])
             }
-            printf "| %s | %s | %.1f ± %.1f | %.1f ± %.1f | %.2f ± %.2f | %d |\n", m, l,
-              mean[1], se[1], mean[2], se[2], mean[3], se[3], n
+            printf "| %s | %s | %s | %s | %s | %d |\n", m, l, cell[1], cell[2], cell[3], n
           }'
     done
   done
