@@ -41,9 +41,12 @@ final_line() {
   [ -f "$metrics" ] || return 0
   line=$(grep '"metric":"modes-' "$metrics" | grep "\"epoch\":$epochs[,}]" | tail -n 1)
   [ -n "$line" ] || return 0
-  field() { printf '%s' "$line" | grep -oE "\"$1\":[-0-9.eE+]+" | cut -d: -f2; }
-  printf '%s %s %s\n' "$(field value)" "$(field high_quality)" "$(field reverse_kl | grep . || echo nan)"
+  printf '%s %s %s\n' "$(field "$line" value)" "$(field "$line" high_quality)" \
+    "$(field "$line" reverse_kl | grep . || echo nan)"
 }
+
+# A numeric field of a one-line JSON object.
+field() { printf '%s' "$1" | grep -oE "\"$2\":[-0-9.eE+]+" | cut -d: -f2; }
 
 for mixture in ring8 grid25; do
   for loss in "${losses[@]}"; do
