@@ -73,6 +73,13 @@ public final class ResumeCommand implements Callable<Integer> {
                         runDir, trainer.epoch(), config.train().epochs());
                 return Main.OK;
             }
+            com.fasterxml.jackson.databind.node.ObjectNode event = ConfigLoader.mapper().createObjectNode();
+            event.put("event", "resumed");
+            event.put("step", trainer.step());
+            event.put("epoch", trainer.epoch());
+            event.put("checkpoint", run.path().relativize(ckpt).toString());
+            event.put("time", java.time.Instant.now().toString());
+            run.appendEvent(event);
             return TrainingSession.run(run, trainer, config.train().epochs(), quiet);
         }
     }

@@ -20,6 +20,13 @@ import javax.imageio.ImageIO;
  */
 final class AtomicFiles {
 
+    static {
+        // ImageIO's default disk cache registers a shutdown hook on first use, which fails with
+        // "Shutdown in progress" when a Ctrl-C'd run writes its report on the way out; the PNGs
+        // are small enough to encode in memory.
+        ImageIO.setUseCache(false);
+    }
+
     private AtomicFiles() {}
 
     @FunctionalInterface

@@ -77,8 +77,9 @@ public final class RunReport {
         Path provenance = runDir.resolve("provenance.json");
         JsonNode provenanceJson = Files.isRegularFile(provenance) ? readObject(provenance) : null;
         Path statsFile = runDir.resolve("stats.jsonl");
-        List<Map<String, Object>> stats =
+        List<Map<String, Object>> written =
                 Files.isRegularFile(statsFile) ? readJsonl(statsFile) : List.of();
+        List<Map<String, Object>> stats = latestTrajectory(written);
         Path metricsFile = runDir.resolve("metrics.jsonl");
         List<Map<String, Object>> metrics =
                 Files.isRegularFile(metricsFile) ? readJsonl(metricsFile) : List.of();
@@ -89,11 +90,33 @@ public final class RunReport {
         List<MetricSummary> metricSummaries = plotMetrics(reportDir, metrics);
 
         String name = runDir.toAbsolutePath().normalize().getFileName().toString();
-        String html = html(name, stats, metricSummaries, statPlots, samples, configJson,
-                provenanceJson);
+        String html = html(name, stats, written.size() - stats.size(), metricSummaries, statPlots, samples,
+                configJson, provenanceJson);
         Path out = runDir.resolve("report.html");
         AtomicFiles.writeString(out, html);
         return out;
+    }
+
+    /**
+     * The records of the trajectory the run's checkpoints continue. A run resumed from an older
+     * checkpoint than its last record (after a divergence, say) appends records for steps it
+     * already has; each such record supersedes the earlier ones from its step on, which stay in
+     * the file but belong to an abandoned attempt. Records without a step are kept.
+     */
+    static List<Map<String, Object>> latestTrajectory(List<Map<String, Object>> records) {
+        List<Map<String, Object>> kept = new ArrayList<>();
+        long maxStep = Long.MIN_VALUE;
+        for (Map<String, Object> r : records) {
+            if (r.get("step") instanceof Number step) {
+                long s = step.longValue();
+                if (s <= maxStep) {   // rare: only where a resume went back
+                    kept.removeIf(k -> k.get("step") instanceof Number prev && prev.longValue() >= s);
+                }
+                maxStep = s;
+            }
+            kept.add(r);
+        }
+        return kept;
     }
 
     /**
@@ -332,7 +355,7 @@ public final class RunReport {
             pre { background: #f6f6f6; padding: 0.8em; overflow-x: auto; }
             """;
 
-    private static String html(String name, List<Map<String, Object>> stats,
+    private static String html(String name, List<Map<String, Object>> stats, int abandoned,
             List<MetricSummary> metrics, List<String> statPlots, List<String> samples,
             JsonNode config, JsonNode provenance) {
         StringBuilder h = new StringBuilder();
@@ -347,6 +370,10 @@ public final class RunReport {
         } else {
             h.append("<table>\n");
             row(h, "stats records", fmt(stats.size()));
+            if (abandoned > 0) {
+                row(h, "records of abandoned attempts (resumed from an earlier checkpoint; in stats.jsonl, not plotted)",
+                        fmt(abandoned));
+            }
             row(h, "last step", fmt(last(stats, "step")));
             row(h, "epoch", fmt(last(stats, "epoch")));
             row(h, "loss_d", fmt(last(stats, "loss_d")));

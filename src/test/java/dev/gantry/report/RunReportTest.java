@@ -162,6 +162,30 @@ class RunReportTest {
     }
 
     @Test
+    void aResumeFromAnEarlierCheckpointSupersedesTheAbandonedAttemptsRecords(@TempDir Path tmp) throws Exception {
+        // Steps 50..150 were written, the attempt diverged at 150 and the run was resumed from the
+        // checkpoint at step 100: the new records from 150 on replace the abandoned 150.
+        List<Map<String, Object>> records = List.of(
+                Map.of("step", 50, "loss_d", 0.7), Map.of("step", 100, "loss_d", 0.6),
+                Map.of("step", 150, "loss_d", Double.NaN), Map.of("note", "no step"),
+                Map.of("step", 150, "loss_d", 0.5), Map.of("step", 200, "loss_d", 0.4));
+        List<Map<String, Object>> kept = RunReport.latestTrajectory(records);
+        assertThat(kept).extracting(r -> r.get("loss_d")).containsExactly(0.7, 0.6, null, 0.5, 0.4);
+        // A record for an earlier step than several kept ones drops them all.
+        assertThat(RunReport.latestTrajectory(List.of(Map.of("step", 1), Map.of("step", 2), Map.of("step", 3),
+                Map.of("step", 2)))).extracting(r -> r.get("step")).containsExactly(1, 2);
+
+        Path run = tmp.resolve("run");
+        Files.createDirectories(run);
+        Files.writeString(run.resolve("config.json"), "{}");
+        Files.writeString(run.resolve("stats.jsonl"), "{\"step\":50,\"loss_d\":0.7,\"loss_g\":0.8}\n"
+                + "{\"step\":100,\"loss_d\":NaN,\"loss_g\":NaN}\n{\"step\":100,\"loss_d\":0.6,\"loss_g\":0.9}\n");
+        String page = Files.readString(RunReport.write(run));
+        assertThat(page).contains("<tr><th>stats records</th><td class=\"num\">2</td></tr>")
+                .contains("abandoned attempts").contains("<tr><th>loss_d</th><td class=\"num\">0.6");
+    }
+
+    @Test
     void malformedStatsLineNamesFileAndLine(@TempDir Path tmp) throws Exception {
         Path run = syntheticRun(tmp);
         Files.writeString(run.resolve("stats.jsonl"),
