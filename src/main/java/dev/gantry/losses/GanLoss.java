@@ -1,6 +1,7 @@
 package dev.gantry.losses;
 
 import ai.djl.ndarray.NDArray;
+import dev.gantry.nn.Tensors;
 
 /**
  * The losses of Goodfellow et al. (2014), computed from logits l with D = σ(l).
@@ -37,7 +38,7 @@ public final class GanLoss implements AdversarialLoss {
     public NDArray discriminator(NDArray realLogits, NDArray fakeLogits) {
         NDArray real = softplus(realLogits.neg()).mean();   // −log D(x)
         NDArray fake = softplus(fakeLogits).mean();         // −log(1 − D(G(z)))
-        return real.add(fake).muli(dScale);
+        return Tensors.times(real.add(fake), dScale);
     }
 
     @Override

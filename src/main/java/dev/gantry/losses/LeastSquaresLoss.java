@@ -1,6 +1,7 @@
 package dev.gantry.losses;
 
 import ai.djl.ndarray.NDArray;
+import dev.gantry.nn.Tensors;
 
 /**
  * The least-squares GAN loss (Mao et al., 2017) with targets a = 0 (fake), b = 1 (real), c = 1:
@@ -11,11 +12,11 @@ public final class LeastSquaresLoss implements AdversarialLoss {
 
     @Override
     public NDArray discriminator(NDArray realScores, NDArray fakeScores) {
-        return realScores.sub(1).square().mean().add(fakeScores.square().mean()).mul(0.5f);
+        return Tensors.times(realScores.sub(1).square().mean().add(fakeScores.square().mean()), 0.5);
     }
 
     @Override
     public NDArray generator(NDArray fakeScores) {
-        return fakeScores.sub(1).square().mean().mul(0.5f);
+        return Tensors.times(fakeScores.sub(1).square().mean(), 0.5);
     }
 }

@@ -66,7 +66,7 @@ public final class Dense implements Module {
         NDArray wv = w.matMul(v);                               // [out], on w's manager: move it to the scope
         wv.attach(scope);
         NDArray sigma = uNew.matMul(wv);                        // uᵀ W v, differentiable in W
-        return sigma.pow(-1).mul(w);                            // W / σ, on the scope's manager
+        return w.div(sigma);                                    // W / σ, on the scope's manager (not pow(-1): see Tensors)
     }
 
     public Param weight() {

@@ -14,6 +14,7 @@ import dev.gantry.models.Discriminator;
 import dev.gantry.models.Generator;
 import dev.gantry.models.Models;
 import dev.gantry.nn.Param;
+import dev.gantry.nn.Tensors;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -168,8 +169,9 @@ public final class GanTrainer implements AutoCloseable {
         for (int i = 0; i < b; i++) {
             System.arraycopy(data.pixels(), order[batchIndex * b + i] * dim, batchBuffer, i * dim, dim);
         }
-        // Copied into engine-owned memory: a tensor over a reused direct buffer (torch's from_blob)
-        // does not own its storage.
+        // DJL copies the array into a fresh direct buffer that the tensor wraps (from_blob) and that
+        // lives as long as the tensor's Java object; sm keeps it until the step, backward included,
+        // is over. (A tensor over one reused buffer would change under the graph.)
         return sm.create(batchBuffer, new Shape(b, dim));
     }
 
@@ -278,7 +280,7 @@ public final class GanTrainer implements AutoCloseable {
         NDArray xhat = real.mul(alpha).add(fake.mul(alpha.neg().add(1)));              // [B, dim]
         NDArray grad = discriminator.inputGradient(xhat, discriminator.sampleMasks(sm, b));
         NDArray norm = grad.square().sum(new int[] {1}).add(1e-12f).sqrt();           // [B]
-        return lossD.add(norm.sub(1).square().mean().mul((float) weight));
+        return lossD.add(Tensors.times(norm.sub(1).square().mean(), weight));
     }
 
     /** WGAN's weight clipping (Arjovsky et al., 2017): every D parameter into [−c, c]. */
