@@ -78,8 +78,8 @@ class CliTest {
         assertThat(gantry("resume", copy.toString(), "--epochs", "3", "--quiet").code()).isZero();
         assertThat(copy.resolve("samples/epoch-0003.png")).isRegularFile();
         assertThat(Files.readString(copy.resolve("config.json"))).contains("\"epochs\" : 3");
-        String ckpt = Files.readString(copy.resolve("events.jsonl"));
-        assertThat(ckpt).contains("\"event\":\"resumed\"").contains("\"checkpoint\":\"checkpoints/step-");
+        String events = Files.readString(copy.resolve("events.jsonl"));
+        assertThat(events).contains("\"event\":\"resumed\"").contains("\"checkpoint\":\"checkpoints/step-");
     }
 
     @Test
