@@ -11,6 +11,7 @@
 # epoch where the other losses take 1,000; wgan-gp-k1 gives the critic loss as many G steps.
 # A run that already reached EPOCHS is not trained again; one that stopped early is resumed.
 # Prints a Markdown table of mean ± standard error over the seeds, and writes it to OUT_DIR/table.md.
+# MIXTURES and LOSSES (space-separated) restrict the table, e.g. MIXTURES=ring8 LOSSES="vanilla hinge".
 set -euo pipefail
 out="${1:?usage: scripts/mode-coverage-table.sh OUT_DIR [EPOCHS] [SEEDS]}"
 epochs="${2:-3}"
@@ -20,7 +21,15 @@ gantry="${GANTRY:-$here/gantry}"  # GANTRY: another launcher, e.g. a frozen copy
 [[ "$epochs" =~ ^[1-9][0-9]*$ ]] || { echo "EPOCHS must be a positive integer, got '$epochs'" >&2; exit 2; }
 [[ "$seeds" =~ ^[1-9][0-9]*$ ]] || { echo "SEEDS must be a positive integer, got '$seeds'" >&2; exit 2; }
 
-losses=(vanilla minimax wgan-gp wgan-gp-k1 hinge least-squares)
+all_losses="vanilla minimax wgan-gp wgan-gp-k1 hinge least-squares"
+read -r -a losses <<< "${LOSSES:-$all_losses}"
+read -r -a mixtures <<< "${MIXTURES:-ring8 grid25}"
+for loss in "${losses[@]}"; do
+  [[ " $all_losses " == *" $loss "* ]] || { echo "LOSSES: unknown loss '$loss' (expected some of: $all_losses)" >&2; exit 2; }
+done
+for mixture in "${mixtures[@]}"; do
+  [[ "$mixture" == ring8 || "$mixture" == grid25 ]] || { echo "MIXTURES: unknown mixture '$mixture' (expected ring8 and/or grid25)" >&2; exit 2; }
+done
 settings() {
   case "$1" in
     vanilla) echo "--set loss.name=gan --set loss.generator=non-saturating" ;;
@@ -48,7 +57,7 @@ final_line() {
 # A numeric field of a one-line JSON object.
 field() { printf '%s' "$1" | grep -oE "\"$2\":[-0-9.eE+]+" | cut -d: -f2; }
 
-for mixture in ring8 grid25; do
+for mixture in "${mixtures[@]}"; do
   for loss in "${losses[@]}"; do
     for seed in $(seq 1 "$seeds"); do
       run="$out/$mixture/$loss/seed-$seed"
@@ -68,7 +77,7 @@ done
 {
   echo "| mixture | loss | modes captured | high-quality samples (%) | reverse KL | seeds |"
   echo "|---|---|---|---|---|---|"
-  for mixture in ring8 grid25; do
+  for mixture in "${mixtures[@]}"; do
     for loss in "${losses[@]}"; do
       for seed in $(seq 1 "$seeds"); do final_line "$out/$mixture/$loss/seed-$seed"; done |
         awk -v m="$mixture" -v l="$loss" '
