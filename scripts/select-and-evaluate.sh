@@ -8,17 +8,22 @@
 # 2. The checkpoint with the best validation score is scored on the 10,000 test images: the
 #    number to put beside Table 1. Test images are used once, for the chosen checkpoint only.
 # Every result is appended to RUN_DIR/metrics.jsonl; the report is rewritten at the end.
+# A checkpoint already scored on validation (a parzen10k-valid line in metrics.jsonl, e.g. from a
+# loop that scored checkpoints while the run trained) is not scored again.
 set -euo pipefail
 run="${1:?usage: scripts/select-and-evaluate.sh RUN_DIR}"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-gantry="$here/gantry"
+gantry="${GANTRY:-$here/gantry}"  # GANTRY: another launcher, e.g. a frozen copy of the build
 [ -f "$run/config.json" ] || { echo "$run is not a Gantry run directory: no config.json" >&2; exit 2; }
 
 best_step=""
 best_value=""
 for ckpt in "$run"/checkpoints/step-*.ckpt; do
   step=$((10#$(basename "$ckpt" .ckpt | sed 's/step-//')))
-  json=$("$gantry" eval parzen "$run" --checkpoint "$step" --split valid --json 2>/dev/null | tail -n 1)
+  json=$(grep '"metric":"parzen10k-valid"' "$run/metrics.jsonl" 2>/dev/null | grep "\"step\":$step[,}]" | tail -n 1 || true)
+  if [ -z "$json" ]; then
+    json=$("$gantry" eval parzen "$run" --checkpoint "$step" --split valid --json 2>/dev/null | tail -n 1)
+  fi
   value=$(printf '%s' "$json" | sed -E 's/.*"value":([-0-9.eE+]+).*/\1/')
   epoch=$(printf '%s' "$json" | sed -E 's/.*"epoch":([0-9]+).*/\1/')
   printf 'epoch %4s  step %8s  Parzen valid %8.1f nats\n' "$epoch" "$step" "$value"
