@@ -8,11 +8,11 @@ import dev.gantry.config.ConfigLoader;
 import dev.gantry.config.RunConfig;
 import dev.gantry.data.Datasets;
 import dev.gantry.data.Mnist;
-import dev.gantry.data.Npy;
+import dev.gantry.data.format.Npy;
 import dev.gantry.eval.ParzenWindow;
 import dev.gantry.train.GanTrainer;
-import dev.gantry.train.RunDirectory;
-import dev.gantry.train.Seeds;
+import dev.gantry.run.RunDirectory;
+import dev.gantry.util.Seeds;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -136,7 +136,7 @@ public final class EvalCommand extends CommandGroup {
                 }
             }
             if (run != null && ckpt != null) {
-                var meta = dev.gantry.train.Checkpoint.readMeta(ckpt);
+                var meta = dev.gantry.run.Checkpoint.readMeta(ckpt);
                 o.put("checkpoint", run.path().relativize(ckpt).toString());
                 o.put("step", meta.path("step").asLong());
                 o.put("epoch", meta.path("epoch").asInt());

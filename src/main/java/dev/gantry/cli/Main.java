@@ -1,7 +1,7 @@
 package dev.gantry.cli;
 
 import dev.gantry.BadInputException;
-import dev.gantry.train.Provenance;
+import dev.gantry.run.Provenance;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

@@ -9,8 +9,8 @@ import dev.gantry.data.FakeImages;
 import dev.gantry.data.Mnist;
 import dev.gantry.eval.ParzenWindow;
 import dev.gantry.train.GanTrainer;
-import dev.gantry.train.RunDirectory;
-import dev.gantry.train.Seeds;
+import dev.gantry.run.RunDirectory;
+import dev.gantry.util.Seeds;
 import dev.gantry.train.TrainingListener;
 
 /**
@@ -95,7 +95,7 @@ final class ParzenMonitorListener implements TrainingListener {
     private void record(GanTrainer t, ObjectNode metric) {
         metric.put("step", t.step());
         metric.put("epoch", t.epoch());
-        metric.put("checkpoint", "checkpoints/" + dev.gantry.train.Checkpoint.fileName(t.step()));
+        metric.put("checkpoint", "checkpoints/" + dev.gantry.run.Checkpoint.fileName(t.step()));
         run.appendMetric(metric);
     }
 }

@@ -1,7 +1,7 @@
 package dev.gantry.cli;
 
 import dev.gantry.report.RunReport;
-import dev.gantry.train.RunDirectory;
+import dev.gantry.run.RunDirectory;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -2,12 +2,12 @@ package dev.gantry.cli;
 
 import dev.gantry.BadInputException;
 import dev.gantry.config.RunConfig;
-import dev.gantry.data.Npy;
+import dev.gantry.data.format.Npy;
 import dev.gantry.report.ImageGrid;
-import dev.gantry.train.Checkpoint;
+import dev.gantry.run.Checkpoint;
 import dev.gantry.train.GanTrainer;
-import dev.gantry.train.RunDirectory;
-import dev.gantry.train.Seeds;
+import dev.gantry.run.RunDirectory;
+import dev.gantry.util.Seeds;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;

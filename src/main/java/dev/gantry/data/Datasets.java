@@ -2,7 +2,7 @@ package dev.gantry.data;
 
 import dev.gantry.BadInputException;
 import dev.gantry.config.RunConfig;
-import dev.gantry.train.Seeds;
+import dev.gantry.util.Seeds;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;

@@ -1,5 +1,6 @@
 package dev.gantry.data;
 
+import dev.gantry.data.format.Idx;
 import dev.gantry.BadInputException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package dev.gantry.eval;
 
 import dev.gantry.BadInputException;
-import dev.gantry.data.Npy;
+import dev.gantry.data.format.Npy;
 import dev.gantry.data.ToyMixture;
 import java.util.Arrays;
 import java.util.Objects;

@@ -1,8 +1,8 @@
 package dev.gantry.lab;
 
 import ai.djl.ndarray.NDManager;
-import dev.gantry.train.Optimizer;
-import dev.gantry.train.Seeds;
+import dev.gantry.optim.Optimizer;
+import dev.gantry.util.Seeds;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;

@@ -8,9 +8,9 @@ import ai.djl.training.GradientCollector;
 import dev.gantry.config.RunConfig;
 import dev.gantry.losses.GanLoss;
 import dev.gantry.nn.Param;
-import dev.gantry.train.Adam;
-import dev.gantry.train.Optimizer;
-import dev.gantry.train.SgdMomentum;
+import dev.gantry.optim.Adam;
+import dev.gantry.optim.Optimizer;
+import dev.gantry.optim.SgdMomentum;
 import java.util.List;
 
 /** The few training steps the lab's experiments share, on top of Gantry's losses and optimizers. */
@@ -131,6 +131,6 @@ final class LabNets {
 
     /** Derives the seed of one batch: (seed, purpose, counter) → an independent stream. */
     static long seed(long seed, long purpose, long counter) {
-        return dev.gantry.train.Seeds.derive(seed, 100 + purpose, counter);
+        return dev.gantry.util.Seeds.derive(seed, 100 + purpose, counter);
     }
 }

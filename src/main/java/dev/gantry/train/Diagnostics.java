@@ -1,5 +1,6 @@
 package dev.gantry.train;
 
+import dev.gantry.run.RunDirectory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gantry.config.ConfigLoader;
 import dev.gantry.config.RunConfig;

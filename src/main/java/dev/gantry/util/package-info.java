@@ -1,2 +1,2 @@
-/** The few helpers every package needs: atomic file writes. */
+/** The few helpers every package needs: atomic file writes and seed derivation. */
 package dev.gantry.util;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.gantry.data.Npy;
+import dev.gantry.data.format.Npy;
 import dev.gantry.data.ToyMixture;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -1,5 +1,6 @@
 package dev.gantry.data;
 
+import dev.gantry.data.format.Idx;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

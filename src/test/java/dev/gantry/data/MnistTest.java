@@ -1,5 +1,7 @@
 package dev.gantry.data;
 
+import dev.gantry.data.format.IdxTest;
+import dev.gantry.data.format.Idx;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;

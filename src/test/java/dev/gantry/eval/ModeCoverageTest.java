@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.gantry.BadInputException;
-import dev.gantry.data.Npy;
+import dev.gantry.data.format.Npy;
 import dev.gantry.data.ToyMixture;
 import java.util.ArrayList;
 import java.util.Collections;

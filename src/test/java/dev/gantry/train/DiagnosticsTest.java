@@ -1,5 +1,8 @@
 package dev.gantry.train;
 
+import dev.gantry.run.RunFilesListener;
+import dev.gantry.run.Checkpoint;
+import dev.gantry.run.RunDirectory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.NDArray;

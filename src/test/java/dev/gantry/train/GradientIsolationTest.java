@@ -1,5 +1,6 @@
 package dev.gantry.train;
 
+import dev.gantry.util.Seeds;
 import static dev.gantry.nn.NdTestSupport.grad;
 import static dev.gantry.nn.NdTestSupport.toDoubles;
 import static dev.gantry.nn.NdTestSupport.zeroGrad;

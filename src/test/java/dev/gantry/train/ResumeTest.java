@@ -1,5 +1,6 @@
 package dev.gantry.train;
 
+import dev.gantry.run.Checkpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gantry.config.ConfigLoader;

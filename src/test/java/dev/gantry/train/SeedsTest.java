@@ -6,6 +6,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.gantry.config.ConfigLoader;
+import dev.gantry.util.Seeds;
 import dev.gantry.config.RunConfig;
 import dev.gantry.data.FakeImages;
 import dev.gantry.data.TrainingSet;

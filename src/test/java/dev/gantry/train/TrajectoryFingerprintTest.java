@@ -1,5 +1,6 @@
 package dev.gantry.train;
 
+import dev.gantry.optim.Adam;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.NDArray;

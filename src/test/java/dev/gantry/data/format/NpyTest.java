@@ -1,4 +1,4 @@
-package dev.gantry.data;
+package dev.gantry.data.format;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.gantry.train;
+package dev.gantry.optim;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;

@@ -1,4 +1,4 @@
-package dev.gantry.data;
+package dev.gantry.data.format;
 
 import dev.gantry.util.AtomicFile;
 

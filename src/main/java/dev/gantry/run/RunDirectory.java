@@ -1,5 +1,6 @@
-package dev.gantry.train;
+package dev.gantry.run;
 
+import dev.gantry.train.StepStats;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;

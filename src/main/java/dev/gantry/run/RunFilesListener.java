@@ -1,5 +1,8 @@
-package dev.gantry.train;
+package dev.gantry.run;
 
+import dev.gantry.train.TrainingListener;
+import dev.gantry.train.StepStats;
+import dev.gantry.train.GanTrainer;
 import dev.gantry.report.ImageGrid;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,5 +1,6 @@
-package dev.gantry.train;
+package dev.gantry.run;
 
+import dev.gantry.train.GanTrainer;
 import ai.djl.ndarray.NDArray;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package dev.gantry.train;
+package dev.gantry.run;
 
 import ai.djl.engine.Engine;
 import com.fasterxml.jackson.databind.node.ObjectNode;

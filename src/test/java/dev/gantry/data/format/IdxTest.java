@@ -1,4 +1,4 @@
-package dev.gantry.data;
+package dev.gantry.data.format;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -14,7 +14,7 @@ import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class IdxTest {
+public class IdxTest {
 
     @TempDir Path tmp;
 
@@ -27,7 +27,7 @@ class IdxTest {
         return b;
     }
 
-    static byte[] gzip(byte[] plain) throws IOException {
+    public static byte[] gzip(byte[] plain) throws IOException {
         ByteArrayOutputStream bos = new ByteArrayOutputStream();
         try (OutputStream gz = new GZIPOutputStream(bos)) {
             gz.write(plain);

@@ -1,4 +1,4 @@
-package dev.gantry.train;
+package dev.gantry.optim;
 
 import static dev.gantry.nn.NdTestSupport.grad;
 import static dev.gantry.nn.NdTestSupport.toDoubles;

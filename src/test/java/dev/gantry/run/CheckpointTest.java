@@ -1,5 +1,8 @@
-package dev.gantry.train;
+package dev.gantry.run;
 
+import dev.gantry.train.TrainingListener;
+import dev.gantry.train.StepStats;
+import dev.gantry.train.GanTrainer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,4 +1,4 @@
-package dev.gantry.train;
+package dev.gantry.util;
 
 /**
  * Derives independent seeds from the master seed, one stream per purpose and counter.
