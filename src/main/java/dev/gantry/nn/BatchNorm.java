@@ -7,7 +7,8 @@ import java.util.List;
 
 /**
  * Batch normalisation over the batch axis of [B, features] (Ioffe &amp; Szegedy, 2015), as used in
- * the generators of DCGAN and of PacGAN's 2D experiments.
+ * the generators of DCGAN and of PacGAN's 2D experiments; and per channel over the batch and
+ * spatial axes of [B, C, H, W], as DCGAN's convolutional layers use it (torch's BatchNorm2d).
  *
  * <p>Training passes normalise with the batch's statistics and fold them into running averages
  * (momentum 0.1, unbiased variance, as torch's BatchNorm1d); evaluation passes use the running
@@ -32,8 +33,14 @@ public final class BatchNorm implements Module {
         runningVar.setName(name + ".running_var");
     }
 
-    /** x [B, features] → [B, features]. */
+    /**
+     * x [B, features] → [B, features], or x [B, C, H, W] → [B, C, H, W] normalised per channel
+     * over the batch and both spatial axes (as torch's BatchNorm2d; features = C).
+     */
     public NDArray forward(NDArray x, boolean training, boolean frozen) {
+        if (x.getShape().dimension() == 4) {
+            return forward2d(x, training, frozen);
+        }
         NDArray mean;
         NDArray var;
         if (training) {
@@ -51,6 +58,53 @@ public final class BatchNorm implements Module {
         }
         NDArray normalised = x.sub(mean).div(x.getManager().create(EPS).add(var).sqrt());
         return normalised.mul(gamma.use(frozen, x.getManager())).add(beta.use(frozen, x.getManager()));
+    }
+
+    /**
+     * The [B, C, H, W] case, kept apart so that the [B, features] path stays exactly as it was:
+     * statistics over n = B·H·W values per channel, biased variance for normalising, unbiased
+     * (n/(n−1)) folded into the running variance; parameters and running averages broadcast as
+     * [1, C, 1, 1]. Arrays derived from them are moved onto the input's manager.
+     */
+    private NDArray forward2d(NDArray x, boolean training, boolean frozen) {
+        NDManager scope = x.getManager();
+        Shape shape = x.getShape();
+        long channels = shape.get(1);
+        long n = shape.get(0) * shape.get(2) * shape.get(3);
+        NDArray mean;
+        NDArray var;
+        if (training) {
+            mean = channelMean(x, n);                                        // [1, C, 1, 1]
+            var = channelMean(x.sub(mean).square(), n);                      // [1, C, 1, 1], biased, for normalising
+            float unbias = n > 1 ? (float) n / (n - 1) : 1f;
+            NDArray m = mean.stopGradient().reshape(channels);               // [C]
+            NDArray v = var.stopGradient().reshape(channels).mul(unbias);    // [C], unbiased
+            runningMean.muli(1 - MOMENTUM).addi(m.mul(MOMENTUM));
+            runningVar.muli(1 - MOMENTUM).addi(v.mul(MOMENTUM));
+        } else {
+            mean = onScope(runningMean.reshape(1, channels, 1, 1), scope);   // [1, C, 1, 1]
+            var = onScope(runningVar.reshape(1, channels, 1, 1), scope);     // [1, C, 1, 1]
+        }
+        NDArray normalised = x.sub(mean).div(scope.create(EPS).add(var).sqrt());
+        NDArray g = onScope(gamma.use(frozen, scope).reshape(1, channels, 1, 1), scope);  // [1, C, 1, 1]
+        NDArray b = onScope(beta.use(frozen, scope).reshape(1, channels, 1, 1), scope);   // [1, C, 1, 1]
+        return normalised.mul(g).add(b);
+    }
+
+    /**
+     * Mean over axes 0, 2, 3 keeping them as 1: [B, C, H, W] → [1, C, 1, 1]. The engine's
+     * {@code mean} takes one axis only; {@code sum} takes several, and the divisor is an
+     * engine-held scalar (see {@link Tensors}).
+     */
+    private static NDArray channelMean(NDArray x, long n) {
+        return x.sum(new int[] {0, 2, 3}, true).div(x.getManager().full(new Shape(), (float) n));
+    }
+
+    private static NDArray onScope(NDArray derived, NDManager scope) {
+        if (derived.getManager() != scope) {
+            derived.attach(scope);
+        }
+        return derived;
     }
 
     @Override

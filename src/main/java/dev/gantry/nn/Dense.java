@@ -32,6 +32,22 @@ public final class Dense implements Module {
         this.bias = new Param(name + ".bias", manager.zeros(new Shape(out)));
     }
 
+    /**
+     * A layer with weights drawn from N(0, std²) (the initialisation of DCGAN, Radford et al.
+     * 2016) and biases 0.
+     */
+    public static Dense normal(NDManager manager, String name, int in, int out, double std) {
+        NDArray w = manager.randomNormal(0f, (float) std, new Shape(out, in), ai.djl.ndarray.types.DataType.FLOAT32);
+        return new Dense(manager, name, w);
+    }
+
+    private Dense(NDManager manager, String name, NDArray weight) {
+        this.out = (int) weight.getShape().get(0);
+        this.in = (int) weight.getShape().get(1);
+        this.weight = new Param(name + ".weight", weight);
+        this.bias = new Param(name + ".bias", manager.zeros(new Shape(out)));
+    }
+
     /** Turns on spectral normalisation, drawing the power-iteration vector from the engine's RNG. */
     public Dense withSpectralNorm(NDManager manager) {
         NDArray v = manager.randomNormal(new Shape(out));
