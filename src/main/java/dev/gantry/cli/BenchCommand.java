@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gantry.BadInputException;
 import dev.gantry.config.ConfigLoader;
 import dev.gantry.config.RunConfig;
-import dev.gantry.data.TrainingSet;
+import dev.gantry.data.ImageSet;
 import dev.gantry.train.GanTrainer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -71,13 +71,14 @@ public final class BenchCommand extends CommandGroup {
             int perStep = "alternating".equals(c.train().schedule()) ? c.train().k() : 1;
             int n = batch * perStep * steps;
             c = ConfigLoader.with(c, "data.train_size=" + n);
-            float[] pixels = new float[n * 784];
+            dev.gantry.data.ImageShape shape = dev.gantry.data.Datasets.of(c).shape();
+            float[] pixels = new float[n * shape.dim()];
             SplittableRandom rng = new SplittableRandom(1);
             for (int i = 0; i < pixels.length; i++) {
                 pixels[i] = (float) rng.nextDouble();
             }
-            TrainingSet data = new TrainingSet("bench", pixels, n, 28, 28);
-            List<MatMul> products = products(c, 784);
+            ImageSet data = ImageSet.unlabelled("bench", shape, pixels);
+            List<MatMul> products = products(c, shape.dim());
             double flops = products.stream().mapToDouble(MatMul::flops).sum();
 
             double[] stepMs = new double[blocks];
@@ -177,14 +178,14 @@ public final class BenchCommand extends CommandGroup {
             List<String> all = new ArrayList<>(sets);
             all.add("monitor.parzen_every=0");
             RunConfig c = ConfigLoader.load(preset, null, all);
-            TrainingSet data = dev.gantry.data.Datasets.trainingSet(c, System.err);
+            ImageSet data = dev.gantry.data.Datasets.trainingSet(c, System.err);
             List<long[]> samples = new ArrayList<>();
             try (GanTrainer trainer = new GanTrainer(c, data)) {
                 int perEpoch = trainer.stepsPerEpoch();
                 long[] baseline = {-1};
                 trainer.addListener(new dev.gantry.train.TrainingListener() {
                     @Override
-                    public void onStep(GanTrainer t, dev.gantry.train.StepStats s) {
+                    public void onStep(dev.gantry.train.TrainingView t, dev.gantry.train.StepStats s) {
                         long done = t.step();
                         if (done == warmup) {
                             baseline[0] = rssKb();

@@ -7,10 +7,14 @@ import dev.gantry.BadInputException;
 import dev.gantry.config.ConfigLoader;
 import dev.gantry.config.RunConfig;
 import dev.gantry.data.Datasets;
-import dev.gantry.data.Mnist;
+import dev.gantry.data.Dataset;
+import dev.gantry.data.ImageSet;
+import dev.gantry.data.Split;
+import dev.gantry.models.Generator;
+import dev.gantry.models.Sampler;
+import dev.gantry.run.Checkpoint;
 import dev.gantry.data.format.Npy;
 import dev.gantry.eval.ParzenWindow;
-import dev.gantry.train.GanTrainer;
 import dev.gantry.run.RunDirectory;
 import dev.gantry.util.Seeds;
 import java.nio.file.Path;
@@ -34,7 +38,7 @@ public final class EvalCommand extends CommandGroup {
     public static final class Parzen implements Callable<Integer> {
 
         static final class Source {
-            @Option(names = "--samples", paramLabel = "FILE.npy", description = "samples: float32 [N, 784] in [0, 1]")
+            @Option(names = "--samples", paramLabel = "FILE.npy", description = "samples: float32 [N, C*H*W] in [0, 1] (784 for MNIST)")
             Path samples;
 
             @Parameters(index = "0", arity = "0..1", paramLabel = "RUN_DIR", description = "a run: samples are drawn from its checkpoint")
@@ -59,8 +63,11 @@ public final class EvalCommand extends CommandGroup {
         @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "seed of the sampling noise (default: ${DEFAULT-VALUE})")
         long seed;
 
-        @Option(names = "--data-dir", paramLabel = "DIR", description = "MNIST directory (default: the cache)")
+        @Option(names = "--data-dir", paramLabel = "DIR", description = "directory of the dataset's files (default: the cache)")
         Path dataDir;
+
+        @Option(names = "--data", paramLabel = "NAME", description = "dataset whose validation and test images are scored (default: the run's, or mnist for --samples)")
+        String dataName;
 
         @Option(names = "--json", description = "print the result as JSON")
         boolean json;
@@ -80,21 +87,24 @@ public final class EvalCommand extends CommandGroup {
             if (sigma != null && !(sigma > 0 && Double.isFinite(sigma))) {
                 throw new BadInputException("--sigma must be a positive number (got " + sigma + ")");
             }
-            RunConfig.DataConfig dc = new RunConfig.DataConfig("mnist", dataDir == null ? "" : dataDir.toString(), 50_000);
             RunDirectory run = source.runDir == null ? null : RunDirectory.open(source.runDir);
+            String name = dataName != null ? dataName : run != null ? run.readConfig().data().name() : "mnist";
+            Dataset dataset = Datasets.named(name);
+            int dim = dataset.shape().dim();
+            Dataset.Request request = new Dataset.Request(dataDir, 50_000, 0, System.err);
             // Read and check everything before computing, so bad input fails fast and changes nothing.
             float[] samples;
             String what;
             Path ckpt = null;
             if (source.samples != null) {
-                Npy.Matrix m = Npy.readImages(source.samples, 784);
+                Npy.Matrix m = Npy.readImages(source.samples, dim);
                 if (m.rows() < n) {
                     throw new BadInputException(source.samples + " holds " + m.rows() + " samples, fewer than --n " + n);
                 }
-                samples = java.util.Arrays.copyOf(m.data(), n * 784);
+                samples = java.util.Arrays.copyOf(m.data(), n * dim);
                 what = source.samples.toString();
             } else if (source.realTrain) {
-                Mnist.Images train = Datasets.mnist(dc, System.err).train();
+                ImageSet train = dataset.load(Split.TRAIN, request);
                 if (n > train.n()) {
                     throw new BadInputException("--n " + n + " exceeds the " + train.n() + " training images");
                 }
@@ -102,19 +112,23 @@ public final class EvalCommand extends CommandGroup {
                 what = "real train[0:" + n + "]";
             } else {
                 ckpt = SampleCommand.resolveCheckpoint(run, checkpoint);
-                try (GanTrainer t = SampleCommand.restoreForInference(ckpt)) {
+                try (NDManager manager = NDManager.newBaseManager()) {
+                    Generator g = Checkpoint.generator(ckpt, manager);
+                    if (g.outputDim() != dim) {
+                        throw new BadInputException(ckpt + " makes " + g.outputShape() + " images, but " + name + " has " + dataset.shape());
+                    }
                     Seeds.seedEngine(seed, Seeds.EVAL, 0);
-                    samples = t.generate(n);
+                    samples = Sampler.generate(g, manager, n);
                 }
                 what = ckpt.toString();
             }
-            Mnist mnist = Datasets.mnist(dc, System.err);
-            Mnist.Images valid = mnist.valid().slice(0, 1000);
-            Mnist.Images test = split.equals("test") ? mnist.test() : mnist.valid().slice(1000, mnist.valid().n());
+            ImageSet validAll = dataset.load(Split.VALID, request);
+            ImageSet valid = validAll.slice(0, 1000);
+            ImageSet test = split.equals("test") ? dataset.load(Split.TEST, request) : validAll.slice(1000, validAll.n());
             long start = System.nanoTime();
             ParzenWindow.Result r;
             try (NDManager manager = NDManager.newBaseManager();
-                 ParzenWindow parzen = new ParzenWindow(manager, samples, n, 784)) {
+                 ParzenWindow parzen = new ParzenWindow(manager, samples, n, dim)) {
                 double[] grid = sigma == null ? ParzenWindow.PAPER_SIGMA_GRID : new double[] {sigma};
                 r = parzen.evaluate(valid.pixels(), valid.n(), test.pixels(), test.n(), grid);
             }
@@ -124,7 +138,9 @@ public final class EvalCommand extends CommandGroup {
             o.put("value", r.mean());
             o.put("se", r.standardError());
             o.put("sigma", r.sigma());
-            o.put("sigma_selected_on", sigma == null ? "train[50000:51000]" : "given");
+            o.put("data", name);
+            boolean paperSplit = name.equals("mnist") || name.equals("fashion-mnist");   // valid = train[50000:60000]
+            o.put("sigma_selected_on", sigma == null ? (paperSplit ? "train[50000:51000]" : "valid[0:1000]") : "given");
             o.put("samples", n);
             o.put("points", test.n());
             o.put("source", what);
@@ -145,8 +161,8 @@ public final class EvalCommand extends CommandGroup {
             if (json) {
                 System.out.println(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(o));
             } else {
-                System.out.printf("Parzen log-likelihood of MNIST %s: %.1f ± %.1f nats (sigma %.4f, %d samples from %s, %.1f s)%n",
-                        split.equals("test") ? "test" : "valid train[51000:60000]", r.mean(), r.standardError(), r.sigma(), n, what, seconds);
+                System.out.printf("Parzen log-likelihood of %s %s: %.1f ± %.1f nats (sigma %.4f, %d samples from %s, %.1f s)%n",
+                        name.equals("mnist") ? "MNIST" : name, split.equals("test") ? "test" : paperSplit ? "valid train[51000:60000]" : "valid[1000:]", r.mean(), r.standardError(), r.sigma(), n, what, seconds);
             }
             return Main.OK;
         }

@@ -5,12 +5,14 @@ import ai.djl.ndarray.NDManager;
 import dev.gantry.BadInputException;
 import dev.gantry.config.RunConfig;
 import dev.gantry.data.Datasets;
-import dev.gantry.data.FakeImages;
-import dev.gantry.data.TrainingSet;
+import dev.gantry.data.ImageSet;
+import dev.gantry.data.ImageShape;
+import dev.gantry.data.Split;
+import dev.gantry.models.Generator;
+import dev.gantry.models.Sampler;
 import dev.gantry.eval.NearestNeighbours;
 import dev.gantry.report.ImageGrid;
 import dev.gantry.run.Checkpoint;
-import dev.gantry.train.GanTrainer;
 import dev.gantry.run.RunDirectory;
 import dev.gantry.util.Seeds;
 import java.nio.file.Files;
@@ -56,21 +58,20 @@ public final class FiguresCommand implements Callable<Integer> {
         RunDirectory run = RunDirectory.open(runDir);
         Path ckpt = SampleCommand.resolveCheckpoint(run, checkpoint);
         RunConfig config = run.readConfig();
-        TrainingSet train = "fake".equals(config.data().source())
-                ? FakeImages.generate(config.data().trainSize(), Seeds.derive(config.seed(), Seeds.DATA, 0))
-                : Datasets.trainingSet(dev.gantry.config.ConfigLoader.with(config, "data.train_size=50000"), System.err);
+        // Nearest neighbours among the run's whole training split (generated sets: as many as trained on).
+        ImageSet train = Datasets.load(config, Split.TRAIN, System.err);
         long step = Checkpoint.readMeta(ckpt).path("step").asLong();
         Path dir = run.path().resolve("figures");
         Files.createDirectories(dir);
         Path fig2 = dir.resolve(String.format("fig2-nearest-step-%09d.png", step));
         Path fig3 = dir.resolve(String.format("fig3-interpolation-step-%09d.png", step));
-        int h = train.rows();
-        int w = train.cols();
+        ImageShape shape = train.shape();
         int d = train.dim();
-        try (GanTrainer t = SampleCommand.restoreForInference(ckpt); NDManager manager = NDManager.newBaseManager()) {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Generator g = Checkpoint.generator(ckpt, manager);
             // Figure 2: rows × cols samples; the last sample of each row gets its nearest training image.
             Seeds.seedEngine(seed, Seeds.EVAL, 2);
-            float[] samples = t.generate(rows * cols);
+            float[] samples = Sampler.generate(g, manager, rows * cols);
             float[] last = new float[rows * d];
             for (int r = 0; r < rows; r++) {
                 System.arraycopy(samples, (r * cols + cols - 1) * d, last, r * d, d);
@@ -81,20 +82,21 @@ public final class FiguresCommand implements Callable<Integer> {
                 System.arraycopy(samples, r * cols * d, grid, r * (cols + 1) * d, cols * d);
                 System.arraycopy(train.pixels(), nn.index()[r] * d, grid, (r * (cols + 1) + cols) * d, d);
             }
-            ImageGrid.writePng(fig2, ImageGrid.render(grid, rows * (cols + 1), h, w, cols + 1, 2, c -> c == cols));
+            ImageGrid.writePng(fig2, ImageGrid.render(grid, rows * (cols + 1), shape.channels(), shape.height(), shape.width(),
+                    cols + 1, 2, c -> c == cols));
 
             // Figure 3: straight lines between random points of z space (the prior's cube is convex).
             Seeds.seedEngine(seed, Seeds.EVAL, 3);
             float[] lines;
             try (NDManager sm = manager.newSubManager()) {
-                NDArray a = t.generator().sampleNoise(sm, rows);                    // [rows, z]
-                NDArray b = t.generator().sampleNoise(sm, rows);                    // [rows, z]
+                NDArray a = g.sampleNoise(sm, rows);                                // [rows, z]
+                NDArray b = g.sampleNoise(sm, rows);                                // [rows, z]
                 NDArray alpha = sm.linspace(0f, 1f, steps).reshape(1, steps, 1);   // [1, steps, 1]
                 NDArray z = a.expandDims(1).add(b.sub(a).expandDims(1).mul(alpha)) // [rows, steps, z]
                         .reshape(rows * steps, -1);
-                lines = t.generator().forward(z, true).toFloatArray();             // [rows·steps, d]
+                lines = g.forward(z, true, false).toFloatArray();                  // [rows·steps, C, H, W]
             }
-            ImageGrid.writePng(fig3, lines, rows * steps, h, w, steps, 2);
+            ImageGrid.writePng(fig3, lines, rows * steps, shape, steps, 2);
             double meanDist = java.util.Arrays.stream(nn.squaredDistance()).average().orElse(Double.NaN);
             System.out.printf("wrote %s (mean squared distance to nearest training image %.2f) and %s%n", fig2, meanDist, fig3);
         }

@@ -5,10 +5,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gantry.config.ConfigLoader;
 import dev.gantry.config.RunConfig;
 import dev.gantry.data.Datasets;
-import dev.gantry.data.FakeImages;
-import dev.gantry.data.Mnist;
+import dev.gantry.data.ImageSet;
+import dev.gantry.data.Split;
 import dev.gantry.eval.ParzenWindow;
 import dev.gantry.train.GanTrainer;
+import dev.gantry.train.TrainingView;
 import dev.gantry.run.RunDirectory;
 import dev.gantry.util.Seeds;
 import dev.gantry.train.TrainingListener;
@@ -30,23 +31,18 @@ final class ParzenMonitorListener implements TrainingListener {
     }
 
     @Override
-    public void onStart(GanTrainer t) {
+    public void onStart(TrainingView t) {
         RunConfig c = t.config();
         if (c.monitor().parzenEvery() == 0 || Datasets.isToy(c.data())) {
             return;
         }
-        if ("fake".equals(c.data().source())) {
-            validCount = c.monitor().parzenPoints();
-            valid = FakeImages.generate(validCount, Seeds.derive(c.seed(), Seeds.DATA, 1)).pixels();
-        } else {
-            Mnist.Images v = Datasets.mnist(c.data(), System.err).valid();
-            validCount = Math.min(c.monitor().parzenPoints(), v.n());
-            valid = v.slice(0, validCount).pixels();
-        }
+        ImageSet v = Datasets.load(c, Split.VALID, System.err);
+        validCount = Math.min(c.monitor().parzenPoints(), v.n());
+        valid = v.slice(0, validCount).pixels();
     }
 
     @Override
-    public void onEpochEnd(GanTrainer t) {
+    public void onEpochEnd(TrainingView t) {
         RunConfig.MonitorConfig m = t.config().monitor();
         if (m.parzenEvery() == 0 || t.epoch() % m.parzenEvery() != 0) {
             return;
@@ -74,10 +70,10 @@ final class ParzenMonitorListener implements TrainingListener {
     }
 
     /** On the 2D mixtures: PacGAN's mode coverage of 2,500 samples (Lin et al., 2018). */
-    private void recordModes(GanTrainer t) {
+    private void recordModes(TrainingView t) {
         Seeds.seedEngine(t.config().seed(), Seeds.EVAL, t.epoch());
         int n = dev.gantry.eval.ModeCoverage.PROTOCOL_SAMPLES;
-        var mixture = dev.gantry.data.ToyMixture.named(t.config().data().source());
+        var mixture = Datasets.mixture(t.config().data());
         var r = new dev.gantry.eval.ModeCoverage(mixture).evaluate(t.generate(n), n, 2);
         ObjectNode o = ConfigLoader.mapper().createObjectNode();
         o.put("metric", "modes-" + mixture.name());
@@ -92,7 +88,7 @@ final class ParzenMonitorListener implements TrainingListener {
     }
 
     /** Appends a metric with the step, epoch and checkpoint it describes. */
-    private void record(GanTrainer t, ObjectNode metric) {
+    private void record(TrainingView t, ObjectNode metric) {
         metric.put("step", t.step());
         metric.put("epoch", t.epoch());
         metric.put("checkpoint", "checkpoints/" + dev.gantry.run.Checkpoint.fileName(t.step()));

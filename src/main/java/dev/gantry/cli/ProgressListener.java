@@ -1,6 +1,7 @@
 package dev.gantry.cli;
 
 import dev.gantry.train.GanTrainer;
+import dev.gantry.train.TrainingView;
 import dev.gantry.train.StepStats;
 import dev.gantry.train.TrainingListener;
 import java.time.Duration;
@@ -18,7 +19,7 @@ final class ProgressListener implements TrainingListener {
         this.targetEpochs = targetEpochs;
     }
 
-    private void open(GanTrainer t) {
+    private void open(TrainingView t) {
         bar = new ProgressBarBuilder()
                 .setTaskName(String.format("epoch %d/%d", t.epoch() + 1, targetEpochs))
                 .setInitialMax(t.stepsPerEpoch())
@@ -35,14 +36,14 @@ final class ProgressListener implements TrainingListener {
     }
 
     @Override
-    public void onStart(GanTrainer t) {
+    public void onStart(TrainingView t) {
         if (t.epoch() < targetEpochs) {
             open(t);
         }
     }
 
     @Override
-    public void onStep(GanTrainer t, StepStats s) {
+    public void onStep(TrainingView t, StepStats s) {
         if (bar == null) {
             return;
         }
@@ -53,7 +54,7 @@ final class ProgressListener implements TrainingListener {
     }
 
     @Override
-    public void onEpochEnd(GanTrainer t) {
+    public void onEpochEnd(TrainingView t) {
         if (bar != null) {
             bar.close();
             bar = null;
@@ -64,7 +65,7 @@ final class ProgressListener implements TrainingListener {
     }
 
     @Override
-    public void onEnd(GanTrainer t, GanTrainer.Outcome outcome) {
+    public void onEnd(TrainingView t, GanTrainer.Outcome outcome) {
         if (bar != null) {
             bar.close();
             bar = null;

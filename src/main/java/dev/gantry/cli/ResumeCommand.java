@@ -4,7 +4,7 @@ import dev.gantry.BadInputException;
 import dev.gantry.config.ConfigLoader;
 import dev.gantry.config.RunConfig;
 import dev.gantry.data.Datasets;
-import dev.gantry.data.TrainingSet;
+import dev.gantry.data.ImageSet;
 import dev.gantry.run.Checkpoint;
 import dev.gantry.train.GanTrainer;
 import dev.gantry.run.RunDirectory;
@@ -61,7 +61,7 @@ public final class ResumeCommand implements Callable<Integer> {
             throw new BadInputException(run.path().resolve(RunDirectory.CONFIG) + " differs from the config stored in "
                     + ckpt + " in a key that shapes training: a resumed run must keep its config");
         }
-        TrainingSet data = Datasets.trainingSet(config, System.err);
+        ImageSet data = Datasets.trainingSet(config, System.err);
         try (GanTrainer trainer = new GanTrainer(config, data)) {
             Checkpoint.restore(trainer, ckpt);
             if (!changes.isEmpty()) {

@@ -1,11 +1,14 @@
 package dev.gantry.cli;
 
+import ai.djl.ndarray.NDManager;
+import dev.gantry.data.ImageShape;
+import dev.gantry.models.Generator;
+import dev.gantry.models.Sampler;
 import dev.gantry.BadInputException;
 import dev.gantry.config.RunConfig;
 import dev.gantry.data.format.Npy;
 import dev.gantry.report.ImageGrid;
 import dev.gantry.run.Checkpoint;
-import dev.gantry.train.GanTrainer;
 import dev.gantry.run.RunDirectory;
 import dev.gantry.util.Seeds;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -19,7 +22,7 @@ import picocli.CommandLine.Parameters;
 /** {@code gantry sample}: draws samples from a run's generator (dropout off) into .npy or a PNG grid. */
 @Command(name = "sample", mixinStandardHelpOptions = true,
         description = {"Draw N samples from a run's generator.",
-                ".npy: float32 [N, 784] in [0, 1], row-major 28x28; .png: a grid of the N images."})
+                ".npy: float32 [N, C*H*W] in [0, 1], each row channel-major (784 = 1x28x28 for MNIST); .png: a grid of the N images."})
 public final class SampleCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "RUN_DIR")
@@ -52,22 +55,21 @@ public final class SampleCommand implements Callable<Integer> {
         RunDirectory run = RunDirectory.open(runDir);
         Path ckpt = resolveCheckpoint(run, checkpoint);
         float[] samples;
-        int rows;
-        int cols;
-        try (GanTrainer t = restoreForInference(ckpt)) {
+        ImageShape shape;
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Generator g = Checkpoint.generator(ckpt, manager);
             Seeds.seedEngine(seed, Seeds.EVAL, 0);
-            samples = t.generate(n);
-            rows = t.data().rows();
-            cols = t.data().cols();
+            samples = Sampler.generate(g, manager, n);
+            shape = g.outputShape();
         }
         if (out.getParent() != null) {
             Files.createDirectories(out.getParent());
         }
         if (name.endsWith(".npy")) {
-            Npy.writeFloat32(out, samples, n, rows * cols);
+            Npy.writeFloat32(out, samples, n, shape.dim());
         } else {
             int gridCols = (int) Math.ceil(Math.sqrt(n));
-            ImageGrid.writePng(out, samples, n, rows, cols, gridCols, 2);
+            ImageGrid.writePng(out, samples, n, shape, gridCols, 2);
         }
         System.out.printf("wrote %d samples from %s to %s%n", n, ckpt, out);
         return Main.OK;
@@ -83,19 +85,5 @@ public final class SampleCommand implements Callable<Integer> {
         } catch (NumberFormatException e) {
             throw new BadInputException("--checkpoint: expected 'latest' or a step number, got '" + which + "'");
         }
-    }
-
-    /** A generator restored from a checkpoint, ready to sample. */
-    static GanTrainer restoreForInference(Path ckpt) {
-        JsonNode meta = Checkpoint.readMeta(ckpt);
-        RunConfig config = Checkpoint.config(ckpt);
-        GanTrainer t = GanTrainer.forInference(config, meta.path("data_rows").asInt(28), meta.path("data_cols").asInt(28));
-        try {
-            Checkpoint.restore(t, ckpt);
-        } catch (RuntimeException e) {
-            t.close();
-            throw e;
-        }
-        return t;
     }
 }

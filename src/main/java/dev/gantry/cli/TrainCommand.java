@@ -3,7 +3,7 @@ package dev.gantry.cli;
 import dev.gantry.config.ConfigLoader;
 import dev.gantry.config.RunConfig;
 import dev.gantry.data.Datasets;
-import dev.gantry.data.TrainingSet;
+import dev.gantry.data.ImageSet;
 import dev.gantry.train.GanTrainer;
 import dev.gantry.run.Provenance;
 import dev.gantry.run.RunDirectory;
@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = {"Train a GAN in a new run directory (runs/NNNNN-<preset>/).",
                 "Without --preset or --config, trains the paper's MNIST GAN (preset paper-mnist).",
-                "Presets: paper-mnist, mnist-mlp-adam, tiny, toy-ring8, toy-grid25."})
+                "Presets: paper-mnist, mnist-mlp-adam, tiny, toy-ring8, toy-grid25,",
+                "dcgan-mnist, dcgan-fashion, dcgan-stacked-mnist, dcgan-cifar10 (your own files), tiny-dcgan."})
 public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--preset", paramLabel = "NAME", description = "a named preset (default paper-mnist unless --config is given)")
@@ -52,7 +53,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (seed != null) all.add("seed=" + seed);
         String name = preset == null && configFile == null ? "paper-mnist" : preset;
         RunConfig config = ConfigLoader.load(name, configFile, all);
-        TrainingSet data = Datasets.trainingSet(config, System.err);
+        ImageSet data = Datasets.trainingSet(config, System.err);
         RunDirectory run = RunDirectory.create(runsRoot, config.preset(), runDir);
         run.writeConfig(config);
         run.writeProvenance(Provenance.collect(config, "gantry train " + String.join(" ", commandLine())));

@@ -33,7 +33,8 @@ import java.util.Map;
 public final class ConfigLoader {
 
     /** Presets shipped in {@code presets/} (on the class path). */
-    public static final List<String> PRESETS = List.of("paper-mnist", "mnist-mlp-adam", "tiny", "toy-ring8", "toy-grid25");
+    public static final List<String> PRESETS = List.of("paper-mnist", "mnist-mlp-adam", "tiny", "toy-ring8", "toy-grid25",
+            "dcgan-mnist", "dcgan-fashion", "dcgan-stacked-mnist", "dcgan-cifar10", "tiny-dcgan");
 
     private static final ObjectMapper MAPPER = newMapper();
 
@@ -178,8 +179,9 @@ public final class ConfigLoader {
         Iterator<Map.Entry<String, JsonNode>> it = overlay.fields();
         while (it.hasNext()) {
             Map.Entry<String, JsonNode> e = it.next();
-            String key = prefix + e.getKey();
-            JsonNode current = base.get(e.getKey());
+            String field = renamed(prefix, e.getKey());
+            String key = prefix + field;
+            JsonNode current = base.get(field);
             JsonNode value = e.getValue();
             if (current == null) {
                 throw new BadInputException("unknown config key '" + key + "' in " + source);
@@ -192,8 +194,16 @@ public final class ConfigLoader {
                 continue;
             }
             checkType(key, current, value, source);
-            base.set(e.getKey(), value);
+            base.set(field, value);
         }
+    }
+
+    /**
+     * Keys renamed since configs were first written: {@code data.source} is now {@code data.name}.
+     * Run directories and checkpoints made before the rename keep loading.
+     */
+    private static String renamed(String prefix, String field) {
+        return prefix.equals("data.") && field.equals("source") ? "name" : field;
     }
 
     private static void checkType(String key, JsonNode current, JsonNode value, String source) {
@@ -230,7 +240,7 @@ public final class ConfigLoader {
             }
             node = obj;
         }
-        String leaf = path[path.length - 1];
+        String leaf = renamed(key.substring(0, key.length() - path[path.length - 1].length()), path[path.length - 1]);
         JsonNode current = node.get(leaf);
         if (current == null) {
             throw new BadInputException("--set: unknown config key '" + key + "'");

@@ -25,13 +25,13 @@ public record RunConfig(
 
     /** Where the training images come from. */
     public record DataConfig(
-            @JsonPropertyDescription("mnist | fake (synthetic 28x28 blobs, for tests) | ring8 | grid25 (2D Gaussian mixtures of PacGAN)") String source,
-            @JsonPropertyDescription("directory of the IDX files; empty = the cache (GANTRY_DATA or ~/.cache/gantry/mnist)") String dir,
-            @JsonPropertyDescription("number of training images (mnist: first N of train[0:50000]; fake: how many to make)") int trainSize) {}
+            @JsonPropertyDescription("dataset: mnist | fashion-mnist | stacked-mnist | cifar10 | fake (synthetic 28x28 blobs, for tests) | ring8 | grid25 (2D Gaussian mixtures of PacGAN); `gantry data list` describes each") String name,
+            @JsonPropertyDescription("directory of the dataset's files; empty = the cache (GANTRY_DATA or ~/.cache/gantry/NAME)") String dir,
+            @JsonPropertyDescription("number of training images (file datasets: the first N of the training split; generated ones: how many to make)") int trainSize) {}
 
     /** Architecture of generator and discriminator. */
     public record ModelConfig(
-            @JsonPropertyDescription("paper-mlp: an MLP generator and a maxout discriminator (the paper's with the defaults; PacGAN's 2D nets with other sizes)") String arch,
+            @JsonPropertyDescription("paper-mlp: an MLP generator and a maxout discriminator (the paper's with the defaults; PacGAN's 2D nets with other sizes) | dcgan: the all-convolutional nets of Radford et al. 2016") String arch,
             @JsonPropertyDescription("dimension of z") int noiseDim,
             @JsonPropertyDescription("uniform (U(-sqrt 3, sqrt 3), the paper) | normal (N(0, 1))") String noise,
             @JsonPropertyDescription("number of G's ReLU layers") int gLayers,
@@ -45,7 +45,14 @@ public record RunConfig(
             @JsonPropertyDescription("G weights ~ U(-r, r)") double gInitRange,
             @JsonPropertyDescription("D weights ~ U(-r, r)") double dInitRange,
             @JsonPropertyDescription("dropout keep probability of D's input pixels") double dKeepInput,
-            @JsonPropertyDescription("dropout keep probability of the inputs of D's 2nd maxout and output layers") double dKeepHidden) {}
+            @JsonPropertyDescription("dropout keep probability of the inputs of D's 2nd maxout and output layers") double dKeepHidden,
+            @JsonPropertyDescription("dcgan: channels of D's first convolution and of G's last hidden map (d); each stride-2 stage doubles or halves it") int width,
+            @JsonPropertyDescription("dcgan: number of stride-2 stages; 0 = down to a 4x4 (32, 64) or 7x7 (28) map") int depth,
+            @JsonPropertyDescription("dcgan: kernel size of every (transposed) convolution: 4 (padding 1) or 5 (padding 2, output padding 1)") int kernel,
+            @JsonPropertyDescription("dcgan: batch normalisation in D after every convolution but the first") boolean dBatchNorm,
+            @JsonPropertyDescription("dcgan: weights ~ N(0, s^2) (Radford et al.: 0.02); biases and batch-norm shifts 0, scales 1") double initStd,
+            @JsonPropertyDescription("dcgan: slope of D's LeakyReLU for negative inputs") double dLeak,
+            @JsonPropertyDescription("dcgan: side of the images the nets are built for; 0 = the data's (a different value fails before training)") int imageSize) {}
 
     /** The adversarial objective. */
     public record LossConfig(
@@ -109,7 +116,8 @@ public record RunConfig(
                 "defaults",
                 1234L,
                 new DataConfig("mnist", "", 50_000),
-                new ModelConfig("paper-mlp", 100, "uniform", 2, 1200, false, "sigmoid", 2, 240, 5, false, 0.05, 0.005, 0.8, 0.5),
+                new ModelConfig("paper-mlp", 100, "uniform", 2, 1200, false, "sigmoid", 2, 240, 5, false, 0.05, 0.005, 0.8, 0.5,
+                        64, 0, 4, false, 0.02, 0.2, 0),
                 new LossConfig("gan", "non-saturating", 0.5, 0, 0),
                 new OptimConfig("sgd", 0.1, 1.000004, 1e-6, 0.5, 0.7, 1, 250, 0.5, 0.999, 1e-8),
                 new TrainConfig(25, 100, "simultaneous", 1, 50, 3, 0, 10),
@@ -124,9 +132,9 @@ public record RunConfig(
      */
     public RunConfig validate() {
         List<String> errors = new ArrayList<>();
-        oneOf(errors, "data.source", data.source(), "mnist", "fake", "ring8", "grid25");
+        if (data.name() == null || data.name().isBlank()) errors.add("data.name must name a dataset (got '" + data.name() + "')");
         positive(errors, "data.train_size", data.trainSize());
-        oneOf(errors, "model.arch", model.arch(), "paper-mlp");
+        if (model.arch() == null || model.arch().isBlank()) errors.add("model.arch must name an architecture (got '" + model.arch() + "')");
         positive(errors, "model.noise_dim", model.noiseDim());
         oneOf(errors, "model.noise", model.noise(), "uniform", "normal");
         positive(errors, "model.g_layers", model.gLayers());
@@ -139,6 +147,12 @@ public record RunConfig(
         positive(errors, "model.d_init_range", model.dInitRange());
         probability(errors, "model.d_keep_input", model.dKeepInput());
         probability(errors, "model.d_keep_hidden", model.dKeepHidden());
+        positive(errors, "model.width", model.width());
+        if (model.depth() < 0) errors.add("model.depth must be >= 0 (got " + model.depth() + ")");
+        if (model.kernel() != 4 && model.kernel() != 5) errors.add("model.kernel must be 4 or 5 (got " + model.kernel() + ")");
+        positive(errors, "model.init_std", model.initStd());
+        if (!(model.dLeak() >= 0 && model.dLeak() < 1)) errors.add("model.d_leak must be in [0, 1) (got " + model.dLeak() + ")");
+        if (model.imageSize() < 0) errors.add("model.image_size must be >= 0 (got " + model.imageSize() + ")");
         oneOf(errors, "loss.name", loss.name(), "gan", "wasserstein", "hinge", "least-squares");
         oneOf(errors, "loss.generator", loss.generator(), "non-saturating", "minimax");
         positive(errors, "loss.d_scale", loss.dScale());

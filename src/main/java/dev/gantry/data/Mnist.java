@@ -14,6 +14,9 @@ import java.util.Objects;
  *
  * <p>Pixels are floats in [0, 1] ({@code (byte & 0xFF) / 255f}), each image a row-major 28×28
  * block, so image {@code i} occupies {@code pixels[i * 784 .. (i + 1) * 784)}.
+ *
+ * <p>Fashion-MNIST (Xiao, Rasul and Vollgraf, 2017) has the same files, sizes and split and loads
+ * with the same code: {@link #load(Path, String, String)}.
  */
 public final class Mnist {
 
@@ -92,13 +95,19 @@ public final class Mnist {
     private final Images trainAll;
     private final Images test;
     private final String trainSource;
+    private final String datasetName;
     private Images train;
     private Images valid;
 
     Mnist(Images trainAll, Images test, String trainSource) {
+        this(trainAll, test, trainSource, "MNIST");
+    }
+
+    Mnist(Images trainAll, Images test, String trainSource, String datasetName) {
         this.trainAll = trainAll;
         this.test = test;
         this.trainSource = trainSource;
+        this.datasetName = datasetName;
     }
 
     /**
@@ -109,15 +118,30 @@ public final class Mnist {
      *     are not 28×28, or image and label counts differ
      */
     public static Mnist load(Path dir) {
+        return load(dir, "MNIST", HINT);
+    }
+
+    /**
+     * Loads a dataset in MNIST's layout (the same four IDX file names, 28×28 images, labels 0..9,
+     * the same split), such as Fashion-MNIST (Xiao, Rasul and Vollgraf, 2017).
+     *
+     * @param datasetName the name every error message uses, e.g. {@code "Fashion-MNIST"}
+     * @param hint appended to a missing-directory or missing-file message, e.g. {@code "run `gantry
+     *     data fetch fashion-mnist`"}
+     * @throws BadInputException as {@link #load(Path)}
+     */
+    public static Mnist load(Path dir, String datasetName, String hint) {
+        Objects.requireNonNull(datasetName, "datasetName");
+        Objects.requireNonNull(hint, "hint");
         if (!Files.isDirectory(dir)) {
-            throw new BadInputException("MNIST directory " + dir + " does not exist; " + HINT);
+            throw new BadInputException(datasetName + " directory " + dir + " does not exist; " + hint);
         }
-        Path trainImages = find(dir, TRAIN_IMAGES);
-        Path trainLabels = find(dir, TRAIN_LABELS);
-        Path testImages = find(dir, TEST_IMAGES);
-        Path testLabels = find(dir, TEST_LABELS);
-        return new Mnist(read(trainImages, trainLabels), read(testImages, testLabels),
-                trainImages.toString());
+        Path trainImages = find(dir, TRAIN_IMAGES, datasetName, hint);
+        Path trainLabels = find(dir, TRAIN_LABELS, datasetName, hint);
+        Path testImages = find(dir, TEST_IMAGES, datasetName, hint);
+        Path testLabels = find(dir, TEST_LABELS, datasetName, hint);
+        return new Mnist(read(trainImages, trainLabels, datasetName),
+                read(testImages, testLabels, datasetName), trainImages.toString(), datasetName);
     }
 
     /** Loads MNIST from {@link MnistFetcher#defaultDir()}. */
@@ -155,13 +179,13 @@ public final class Mnist {
 
     private void requireStandardTrainSize() {
         if (trainAll.n() != TRAIN_SIZE + VALID_SIZE) {
-            throw new BadInputException("MNIST file " + trainSource + " holds " + trainAll.n()
+            throw new BadInputException(datasetName + " file " + trainSource + " holds " + trainAll.n()
                     + " images; the paper's train/valid split (" + TRAIN_SIZE + "/" + VALID_SIZE
                     + ") expects " + (TRAIN_SIZE + VALID_SIZE));
         }
     }
 
-    private static Path find(Path dir, String name) {
+    private static Path find(Path dir, String name, String datasetName, String hint) {
         Path plain = dir.resolve(name);
         if (Files.isRegularFile(plain)) {
             return plain;
@@ -171,32 +195,33 @@ public final class Mnist {
             return gz;
         }
         throw new BadInputException(
-                "MNIST file " + plain + " (or " + gz.getFileName() + ") is missing; " + HINT);
+                datasetName + " file " + plain + " (or " + gz.getFileName() + ") is missing; " + hint);
     }
 
-    private static Images read(Path imagesFile, Path labelsFile) {
+    private static Images read(Path imagesFile, Path labelsFile, String datasetName) {
         Idx.IdxArray images = Idx.read(imagesFile);
         int[] d = images.dims();
         if (d.length != 3 || d[1] != ROWS || d[2] != COLS) {
-            throw new BadInputException("MNIST image file " + imagesFile + " has dims "
+            throw new BadInputException(datasetName + " image file " + imagesFile + " has dims "
                     + Arrays.toString(d) + "; expected [N, " + ROWS + ", " + COLS + "]");
         }
         Idx.IdxArray labels = Idx.read(labelsFile);
         if (labels.rank() != 1) {
-            throw new BadInputException("MNIST label file " + labelsFile + " has dims "
+            throw new BadInputException(datasetName + " label file " + labelsFile + " has dims "
                     + Arrays.toString(labels.dims()) + "; expected [N]");
         }
         int n = d[0];
         if (labels.dims()[0] != n) {
-            throw new BadInputException("MNIST image file " + imagesFile + " holds " + n
+            throw new BadInputException(datasetName + " image file " + imagesFile + " holds " + n
                     + " images but label file " + labelsFile + " holds " + labels.dims()[0]
                     + " labels; expected the same count");
         }
         byte[] lab = labels.data();
         for (int i = 0; i < n; i++) {
             if (lab[i] < 0 || lab[i] > 9) {
-                throw new BadInputException("MNIST label file " + labelsFile + " has label "
-                        + (lab[i] & 0xFF) + " at index " + i + "; expected a digit 0..9");
+                throw new BadInputException(datasetName + " label file " + labelsFile + " has label "
+                        + (lab[i] & 0xFF) + " at index " + i + "; expected a "
+                        + ("MNIST".equals(datasetName) ? "digit" : "class") + " 0..9");
             }
         }
         byte[] raw = images.data();

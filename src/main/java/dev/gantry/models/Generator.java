@@ -2,21 +2,27 @@ package dev.gantry.models;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.gantry.data.ImageShape;
 import dev.gantry.nn.Module;
 
-/** Maps noise z to data space: the G of the adversarial game. */
+/** Maps noise z to images: the G of the adversarial game. */
 public interface Generator extends Module {
 
     int noiseDim();
 
-    /** Dimension of one generated sample (784 for MNIST). */
-    int outputDim();
+    /** The shape of one generated image (1×28×28 for MNIST, 1×1×2 for the 2D toys). */
+    ImageShape outputShape();
+
+    /** Values in one generated image: C·H·W. */
+    default int outputDim() {
+        return outputShape().dim();
+    }
 
     /** Draws n noise vectors from the prior p_z: [n, noiseDim]. */
     NDArray sampleNoise(NDManager manager, int n);
 
     /**
-     * z [B, noiseDim] → samples [B, outputDim].
+     * z [B, noiseDim] → images [B, C, H, W].
      *
      * @param frozen cut the parameters from the autograd graph (no gradient reaches them)
      * @param training a training pass (batch statistics, running averages updated) or an

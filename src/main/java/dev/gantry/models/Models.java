@@ -1,30 +1,73 @@
 package dev.gantry.models;
 
 import ai.djl.ndarray.NDManager;
+import dev.gantry.BadInputException;
 import dev.gantry.config.RunConfig;
+import dev.gantry.data.ImageShape;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
-/** Builds the networks a config names. */
+/** The architecture registry: {@code model.arch} to its {@link Architecture}. Adding one is one line here. */
 public final class Models {
+
+    private static final Map<String, Architecture> REGISTRY = new LinkedHashMap<>();
+
+    static {
+        REGISTRY.put("paper-mlp", new PaperMlp());
+        REGISTRY.put("dcgan", new Dcgan());
+    }
 
     private Models() {}
 
     /** A generator and a discriminator built together (the order fixes how the seed is consumed). */
     public record Pair(Generator generator, Discriminator discriminator) {}
 
+    public static List<String> names() {
+        return List.copyOf(REGISTRY.keySet());
+    }
+
     /**
-     * Builds G then D from the config, drawing initial weights from the engine's current RNG.
+     * The architecture called {@code name}.
      *
-     * @param dataDim dimension of one data sample
+     * @throws BadInputException listing the valid names
+     */
+    public static Architecture named(String name) {
+        Architecture a = REGISTRY.get(name);
+        if (a == null) {
+            throw new BadInputException("model.arch: unknown architecture '" + name + "' (expected one of "
+                    + String.join(", ", names()) + ")");
+        }
+        return a;
+    }
+
+    /**
+     * Builds G then D for images of shape {@code data}, drawing initial weights from the engine's
+     * current RNG, after checking that the architecture fits the data.
+     *
      * @param meanPixel mean of the training data, for the paper generator's output bias
      */
-    public static Pair build(NDManager manager, RunConfig.ModelConfig m, int dataDim, double meanPixel) {
-        if (!"paper-mlp".equals(m.arch())) {
-            throw new IllegalArgumentException("unknown architecture " + m.arch());
-        }
-        Generator g = new PaperGenerator(manager, m.noiseDim(), m.gHidden(), m.gLayers(), dataDim, m.gInitRange(),
-                "normal".equals(m.noise()), m.gBatchNorm(), "sigmoid".equals(m.gOutput()), meanPixel);
-        Discriminator d = new PaperDiscriminator(manager, dataDim, m.dUnits(), m.dPieces(), m.dLayers(), m.dInitRange(),
-                m.dKeepInput(), m.dKeepHidden(), m.dSpectralNorm());
+    public static Pair build(NDManager manager, RunConfig.ModelConfig m, ImageShape data, double meanPixel) {
+        Architecture a = named(m.arch());
+        a.check(m, data);
+        Generator g = a.generator(manager, m, data, meanPixel);
+        Discriminator d = a.discriminator(manager, m, data);
         return new Pair(g, d);
+    }
+
+    /** Builds G alone (for sampling from a checkpoint: its parameters are restored afterwards). */
+    public static Generator generator(NDManager manager, RunConfig.ModelConfig m, ImageShape data) {
+        Architecture a = named(m.arch());
+        a.check(m, data);
+        return a.generator(manager, m, data, 0.5);
+    }
+
+    /** The image side a model is built for: {@code model.image_size}, or the data's when 0. */
+    static void checkImageSize(RunConfig.ModelConfig m, ImageShape data) {
+        if (m.imageSize() != 0 && (m.imageSize() != data.height() || m.imageSize() != data.width())) {
+            throw new BadInputException("model " + m.arch() + " is configured for " + data.channels() + "×" + m.imageSize() + "×"
+                    + m.imageSize() + " images (model.image_size = " + m.imageSize() + ") but the data are " + data
+                    + ": set model.image_size to " + (data.height() == data.width() ? data.height() : 0) + " or 0");
+        }
     }
 }

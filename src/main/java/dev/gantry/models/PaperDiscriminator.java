@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.gantry.data.ImageShape;
 import dev.gantry.nn.Dense;
 import dev.gantry.nn.DropoutMask;
 import dev.gantry.nn.Maxout;
@@ -24,21 +25,29 @@ import java.util.List;
  */
 public final class PaperDiscriminator implements Discriminator {
 
+    private final ImageShape inputShape;
     private final int inputDim;
     private final double keepInput;
     private final double keepHidden;
     private final List<Maxout> layers = new ArrayList<>();
     private final Dense output;
 
-    /** The paper's discriminator: two maxout layers. */
+    /** The paper's discriminator: two maxout layers, on 1×1×inputDim images. */
     public PaperDiscriminator(NDManager manager, int inputDim, int units, int pieces, double initRange,
                               double keepInput, double keepHidden) {
-        this(manager, inputDim, units, pieces, 2, initRange, keepInput, keepHidden, false);
+        this(manager, new ImageShape(1, 1, inputDim), units, pieces, 2, initRange, keepInput, keepHidden, false);
     }
 
+    /** On 1×1×inputDim images. */
     public PaperDiscriminator(NDManager manager, int inputDim, int units, int pieces, int depth, double initRange,
                               double keepInput, double keepHidden, boolean spectralNorm) {
-        this.inputDim = inputDim;
+        this(manager, new ImageShape(1, 1, inputDim), units, pieces, depth, initRange, keepInput, keepHidden, spectralNorm);
+    }
+
+    public PaperDiscriminator(NDManager manager, ImageShape inputShape, int units, int pieces, int depth, double initRange,
+                              double keepInput, double keepHidden, boolean spectralNorm) {
+        this.inputShape = inputShape;
+        this.inputDim = inputShape.dim();
         this.keepInput = keepInput;
         this.keepHidden = keepHidden;
         int in = inputDim;
@@ -57,6 +66,11 @@ public final class PaperDiscriminator implements Discriminator {
     }
 
     @Override
+    public ImageShape inputShape() {
+        return inputShape;
+    }
+
+    @Override
     public NDList sampleMasks(NDManager manager, int batch) {
         NDList masks = new NDList(DropoutMask.sample(manager, new Shape(batch, inputDim), keepInput));
         for (Maxout m : layers) {
@@ -67,7 +81,7 @@ public final class PaperDiscriminator implements Discriminator {
 
     @Override
     public NDArray logits(NDArray x, NDList masks, boolean frozen) {
-        NDArray h = x;
+        NDArray h = flat(x);                                                                      // [B, C·H·W]
         for (int i = 0; i < layers.size(); i++) {
             h = layers.get(i).forward(DropoutMask.apply(h, mask(masks, i)), frozen);     // [B, units]
         }
@@ -80,6 +94,8 @@ public final class PaperDiscriminator implements Discriminator {
         // Forward, keeping each layer's pre-activation and effective weight.
         List<NDArray> pre = new ArrayList<>();
         List<NDArray> weights = new ArrayList<>();
+        Shape imageShape = x.getShape();
+        x = flat(x);                                                                              // [B, C·H·W]
         NDArray h = x;
         for (int i = 0; i < layers.size(); i++) {
             Dense affine = layers.get(i).affine();
@@ -99,7 +115,12 @@ public final class PaperDiscriminator implements Discriminator {
             g = layers.get(i).inputGradient(pre.get(i), g, weights.get(i));                      // [B, in_i]
             g = DropoutMask.apply(g, mask(masks, i));
         }
-        return g;                                                                                 // [B, inputDim]
+        return g.reshape(imageShape);                                                             // [B, C, H, W]
+    }
+
+    /** [B, C, H, W] (or [B, D]) → [B, C·H·W]. */
+    private static NDArray flat(NDArray x) {
+        return x.getShape().dimension() == 2 ? x : x.reshape(x.getShape().get(0), -1);
     }
 
     private static NDArray mask(NDList masks, int i) {

@@ -3,6 +3,7 @@ package dev.gantry.models;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.gantry.data.ImageShape;
 import dev.gantry.nn.BatchNorm;
 import dev.gantry.nn.Dense;
 import dev.gantry.nn.Param;
@@ -22,23 +23,26 @@ public final class PaperGenerator implements Generator {
     private static final float SQRT3 = (float) Math.sqrt(3.0);
 
     private final int noiseDim;
+    private final ImageShape outputShape;
     private final boolean normalNoise;
     private final boolean sigmoidOutput;
     private final List<Dense> hidden = new ArrayList<>();
     private final List<BatchNorm> norms = new ArrayList<>();
     private final Dense output;
 
-    /** The paper's generator: {@code layers = 2}, uniform noise, no batch norm, sigmoid output. */
+    /** The paper's generator: {@code layers = 2}, uniform noise, no batch norm, sigmoid output, 1×1×outputDim images. */
     public PaperGenerator(NDManager manager, int noiseDim, int hidden, int outputDim, double initRange, double meanPixel) {
-        this(manager, noiseDim, hidden, 2, outputDim, initRange, false, false, true, meanPixel);
+        this(manager, noiseDim, hidden, 2, new ImageShape(1, 1, outputDim), initRange, false, false, true, meanPixel);
     }
 
     /**
      * @param meanPixel mean value of the training data, for the sigmoid output's bias
      */
-    public PaperGenerator(NDManager manager, int noiseDim, int width, int layers, int outputDim, double initRange,
+    public PaperGenerator(NDManager manager, int noiseDim, int width, int layers, ImageShape outputShape, double initRange,
                           boolean normalNoise, boolean batchNorm, boolean sigmoidOutput, double meanPixel) {
         this.noiseDim = noiseDim;
+        this.outputShape = outputShape;
+        int outputDim = outputShape.dim();
         this.normalNoise = normalNoise;
         this.sigmoidOutput = sigmoidOutput;
         int in = noiseDim;
@@ -67,8 +71,8 @@ public final class PaperGenerator implements Generator {
     }
 
     @Override
-    public int outputDim() {
-        return output.out();
+    public ImageShape outputShape() {
+        return outputShape;
     }
 
     @Override
@@ -87,8 +91,9 @@ public final class PaperGenerator implements Generator {
             }
             h = h.getNDArrayInternal().relu();
         }
-        NDArray out = output.forward(h, frozen);                               // [B, outputDim]
-        return sigmoidOutput ? out.getNDArrayInternal().sigmoid() : out;
+        NDArray out = output.forward(h, frozen);                               // [B, C·H·W]
+        out = sigmoidOutput ? out.getNDArrayInternal().sigmoid() : out;
+        return out.reshape(new Shape(out.getShape().get(0), outputShape.channels(), outputShape.height(), outputShape.width()));  // [B, C, H, W]
     }
 
     @Override

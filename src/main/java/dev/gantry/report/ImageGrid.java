@@ -8,7 +8,7 @@ import java.util.Arrays;
 import java.util.function.IntPredicate;
 
 /**
- * Lays out grayscale images in [0, 1] as one grid picture, the way the GAN paper shows samples
+ * Lays out images in [0, 1] (grey, or RGB for three channels) as one grid picture, the way the GAN paper shows samples
  * (Goodfellow et al., 2014, "Generative Adversarial Nets", Figure 2).
  *
  * <p>Layout, in output pixels: every cell is {@code w*scale} by {@code h*scale}; cells are
@@ -58,14 +58,29 @@ public final class ImageGrid {
      */
     public static BufferedImage render(float[] images, int n, int h, int w, int cols, int scale,
             IntPredicate highlightColumn) {
+        return render(images, n, 1, h, w, cols, scale, highlightColumn);
+    }
+
+    /**
+     * Renders {@code n} images of {@code channels × h × w} values, channel-major (CHW) each: one
+     * channel is grey, three are red, green and blue.
+     *
+     * @throws IllegalArgumentException if channels is neither 1 nor 3, a size is not positive or
+     *     {@code images.length != n*channels*h*w}
+     */
+    public static BufferedImage render(float[] images, int n, int channels, int h, int w, int cols, int scale,
+            IntPredicate highlightColumn) {
+        if (channels != 1 && channels != 3) {
+            throw new IllegalArgumentException("images need 1 (grey) or 3 (RGB) channels, got " + channels);
+        }
         checkPositive("n", n);
         checkPositive("h", h);
         checkPositive("w", w);
         checkPositive("cols", cols);
         checkPositive("scale", scale);
-        if (images.length != (long) n * h * w) {
-            throw new IllegalArgumentException("images has " + images.length + " values, but n*h*w = "
-                    + n + "*" + h + "*" + w + " = " + (long) n * h * w);
+        if (images.length != (long) n * channels * h * w) {
+            throw new IllegalArgumentException("images has " + images.length + " values, but n*c*h*w = "
+                    + n + "*" + channels + "*" + h + "*" + w + " = " + (long) n * channels * h * w);
         }
         int rows = (n + cols - 1) / cols;
         int cellW = w * scale;
@@ -100,10 +115,13 @@ public final class ImageGrid {
         for (int i = 0; i < n; i++) {
             int x0 = cellX[i % cols];
             int y0 = 1 + (i / cols) * (cellH + 1);
-            int base = i * h * w;
+            int base = i * channels * h * w;
+            int plane = h * w;
             for (int r = 0; r < h; r++) {
                 for (int col = 0; col < w; col++) {
-                    int rgb = toRgb(images[base + r * w + col]);
+                    int at = base + r * w + col;
+                    int rgb = channels == 1 ? toRgb(images[at])
+                            : toRgb(images[at], images[at + plane], images[at + 2 * plane]);
                     for (int dy = 0; dy < scale; dy++) {
                         int start = (y0 + r * scale + dy) * width + x0 + col * scale;
                         Arrays.fill(px, start, start + scale, rgb);
@@ -117,6 +135,11 @@ public final class ImageGrid {
     /** Renders as {@link #render(float[], int, int, int, int, int)} and writes a PNG atomically. */
     public static void writePng(Path out, float[] images, int n, int h, int w, int cols, int scale) {
         writePng(out, render(images, n, h, w, cols, scale));
+    }
+
+    /** Renders images of {@code shape} (grey or RGB) and writes a PNG atomically. */
+    public static void writePng(Path out, float[] images, int n, dev.gantry.data.ImageShape shape, int cols, int scale) {
+        writePng(out, render(images, n, shape.channels(), shape.height(), shape.width(), cols, scale, c -> false));
     }
 
     /**
@@ -135,6 +158,18 @@ public final class ImageGrid {
         }
         int g = Math.round(Math.max(0f, Math.min(1f, v)) * 255f);
         return (g << 16) | (g << 8) | g;
+    }
+
+    /** An RGB pixel from three channel values; NaN in any channel paints it red. */
+    static int toRgb(float r, float g, float b) {
+        if (Float.isNaN(r) || Float.isNaN(g) || Float.isNaN(b)) {
+            return NAN_RGB;
+        }
+        return (level(r) << 16) | (level(g) << 8) | level(b);
+    }
+
+    private static int level(float v) {
+        return Math.round(Math.max(0f, Math.min(1f, v)) * 255f);
     }
 
     private static void checkPositive(String name, int value) {

@@ -8,7 +8,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gantry.BadInputException;
 import dev.gantry.config.ConfigLoader;
 import dev.gantry.config.RunConfig;
+import ai.djl.ndarray.NDManager;
+import dev.gantry.data.ImageShape;
+import dev.gantry.models.Generator;
+import dev.gantry.models.Models;
 import dev.gantry.nn.Param;
+import dev.gantry.train.TrainingState;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -48,23 +53,24 @@ public final class Checkpoint {
         return String.format("step-%09d.ckpt", step);
     }
 
-    /** Writes the trainer's full state into {@code dir}, atomically; returns the file. */
-    public static Path save(GanTrainer t, Path dir) throws IOException {
+    /** Writes a training state into {@code dir}, atomically; returns the file. */
+    public static Path save(TrainingState t, Path dir) throws IOException {
         Files.createDirectories(dir);
         Path target = dir.resolve(fileName(t.step()));
         ObjectMapper mapper = ConfigLoader.mapper();
-        List<NDArray> tensors = tensors(t);
+        List<NDArray> tensors = t.tensors();
         ObjectNode meta = mapper.createObjectNode();
         meta.put("format", FORMAT);
         meta.put("version", VERSION);
         meta.put("step", t.step());
         meta.put("epoch", t.epoch());
         meta.put("step_in_epoch", t.stepInEpoch());
-        meta.put("updates_g", t.optimizerG().updates());
-        meta.put("updates_d", t.optimizerD().updates());
+        meta.put("updates_g", t.updatesG());
+        meta.put("updates_d", t.updatesD());
         meta.put("seed", t.config().seed());
-        meta.put("data_rows", t.data().rows());
-        meta.put("data_cols", t.data().cols());
+        meta.put("data_channels", t.dataShape().channels());
+        meta.put("data_rows", t.dataShape().height());
+        meta.put("data_cols", t.dataShape().width());
         meta.put("created", Instant.now().toString());
         meta.set("config", mapper.valueToTree(t.config()));
         ObjectNode index = meta.putObject("tensors");
@@ -93,18 +99,6 @@ public final class Checkpoint {
         zip.flush();
     }
 
-    /** Everything a checkpoint holds, in a fixed order, each array named uniquely. */
-    static List<NDArray> tensors(GanTrainer t) {
-        List<NDArray> all = new ArrayList<>();
-        t.generator().params().stream().map(Param::array).forEach(all::add);
-        t.discriminator().params().stream().map(Param::array).forEach(all::add);
-        all.addAll(t.generator().buffers());
-        all.addAll(t.discriminator().buffers());
-        all.addAll(t.optimizerG().stateArrays());
-        all.addAll(t.optimizerD().stateArrays());
-        return all;
-    }
-
     /** Reads the config stored in a checkpoint (to rebuild the trainer before {@link #restore}). */
     public static RunConfig config(Path file) {
         return ConfigLoader.fromJson(readMeta(file).get("config"), "the config stored in checkpoint " + file);
@@ -113,8 +107,35 @@ public final class Checkpoint {
     /** Loads a checkpoint's tensors and counters into a trainer built from the same config. */
     public static void restore(GanTrainer t, Path file) {
         JsonNode meta = readMeta(file);
+        load(file, meta, t.state().tensors());
+        t.setPosition(meta.path("step").asLong(), meta.path("epoch").asInt(), meta.path("step_in_epoch").asInt(),
+                meta.path("updates_g").asLong(), meta.path("updates_d").asLong());
+    }
+
+    /** The shape of the images a checkpoint's generator makes (checkpoints before channels: 1×rows×cols). */
+    public static ImageShape dataShape(JsonNode meta) {
+        return new ImageShape(meta.path("data_channels").asInt(1), meta.path("data_rows").asInt(28), meta.path("data_cols").asInt(28));
+    }
+
+    /**
+     * The generator of a checkpoint, by itself: built from the config the checkpoint holds and
+     * restored, on {@code manager}; no trainer, discriminator or optimizer is made.
+     */
+    public static Generator generator(Path file, NDManager manager) {
+        JsonNode meta = readMeta(file);
+        RunConfig config = config(file);
+        Generator g = Models.generator(manager, config.model(), dataShape(meta));
+        List<NDArray> tensors = new ArrayList<>();
+        g.params().stream().map(Param::array).forEach(tensors::add);
+        tensors.addAll(g.buffers());
+        load(file, meta, tensors);
+        return g;
+    }
+
+    /** Sets each of {@code tensors} from the entry of its name, checking shape and length. */
+    private static void load(Path file, JsonNode meta, List<NDArray> tensors) {
         try (ZipFile zip = new ZipFile(file.toFile())) {
-            for (NDArray a : tensors(t)) {
+            for (NDArray a : tensors) {
                 JsonNode shapeNode = meta.path("tensors").get(a.getName());
                 ZipEntry entry = zip.getEntry("tensors/" + a.getName());
                 if (shapeNode == null || entry == null) {
@@ -144,9 +165,6 @@ public final class Checkpoint {
         } catch (IOException e) {
             throw new BadInputException("checkpoint " + file + " is unreadable: " + e.getMessage(), e);
         }
-        t.optimizerG().setUpdates(meta.path("updates_g").asLong());
-        t.optimizerD().setUpdates(meta.path("updates_d").asLong());
-        t.setPosition(meta.path("step").asLong(), meta.path("epoch").asInt(), meta.path("step_in_epoch").asInt());
     }
 
     /** The parsed meta.json of a checkpoint, checked for format and version. */

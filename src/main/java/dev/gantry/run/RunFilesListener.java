@@ -3,6 +3,7 @@ package dev.gantry.run;
 import dev.gantry.train.TrainingListener;
 import dev.gantry.train.StepStats;
 import dev.gantry.train.GanTrainer;
+import dev.gantry.train.TrainingView;
 import dev.gantry.report.ImageGrid;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,51 +24,51 @@ public final class RunFilesListener implements TrainingListener {
     }
 
     @Override
-    public void onStart(GanTrainer t) {
+    public void onStart(TrainingView t) {
         if (t.step() == 0) {
             writeGrid(t, "epoch-0000.png");
         }
     }
 
     @Override
-    public void onStep(GanTrainer t, StepStats stats) {
+    public void onStep(TrainingView t, StepStats stats) {
         if (stats != null) {
             run.appendStats(stats);
         }
     }
 
     @Override
-    public void onEpochEnd(GanTrainer t) {
+    public void onEpochEnd(TrainingView t) {
         writeGrid(t, String.format("epoch-%04d.png", t.epoch()));
         checkpoint(t);
     }
 
     @Override
-    public void onEnd(GanTrainer t, GanTrainer.Outcome outcome) {
+    public void onEnd(TrainingView t, GanTrainer.Outcome outcome) {
         if (outcome == GanTrainer.Outcome.INTERRUPTED && t.stepInEpoch() > 0) {
             checkpoint(t);
         }
     }
 
-    private void writeGrid(GanTrainer t, String name) {
+    private void writeGrid(TrainingView t, String name) {
         int side = t.config().train().gridSide();
         float[] images = t.fixedSamples();
         try {
             Files.createDirectories(run.samples());
             if (dev.gantry.data.Datasets.isToy(t.config().data())) {
                 dev.gantry.report.Scatter2D.writePng(run.samples().resolve(name), images, side * side,
-                        dev.gantry.data.ToyMixture.named(t.config().data().source()));
+                        dev.gantry.data.Datasets.mixture(t.config().data()));
                 return;
             }
-            ImageGrid.writePng(run.samples().resolve(name), images, side * side, t.data().rows(), t.data().cols(), side, 2);
+            ImageGrid.writePng(run.samples().resolve(name), images, side * side, t.data().shape(), side, 2);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private void checkpoint(GanTrainer t) {
+    private void checkpoint(TrainingView t) {
         try {
-            Path file = Checkpoint.save(t, run.checkpoints());
+            Path file = Checkpoint.save(t.state(), run.checkpoints());
             int keepEvery = t.config().train().keepEvery();
             long stepsPerEpoch = t.stepsPerEpoch();
             Checkpoint.prune(run.checkpoints(), t.config().train().checkpointKeep(),

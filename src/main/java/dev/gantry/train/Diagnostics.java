@@ -1,6 +1,5 @@
 package dev.gantry.train;
 
-import dev.gantry.run.RunDirectory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gantry.config.ConfigLoader;
 import dev.gantry.config.RunConfig;
@@ -31,7 +30,7 @@ public final class Diagnostics implements TrainingListener {
     static final int REARM_AFTER = 20;
 
     private final RunConfig.DiagnosticsConfig c;
-    private final RunDirectory run;
+    private final java.util.function.Consumer<ObjectNode> events;
     private final PrintStream out;
     private final List<Alarm> alarms = new ArrayList<>();
     private double peakGradG;
@@ -42,12 +41,12 @@ public final class Diagnostics implements TrainingListener {
     private double peakDiversity;
 
     /**
-     * @param run where events are recorded (null: only printed)
+     * @param events where events are recorded, e.g. the run's events.jsonl (null: only printed)
      * @param out where alarms are printed (null: silent)
      */
-    public Diagnostics(RunConfig.DiagnosticsConfig c, RunDirectory run, PrintStream out) {
+    public Diagnostics(RunConfig.DiagnosticsConfig c, java.util.function.Consumer<ObjectNode> events, PrintStream out) {
         this.c = c;
-        this.run = run;
+        this.events = events;
         this.out = out;
     }
 
@@ -57,7 +56,7 @@ public final class Diagnostics implements TrainingListener {
     }
 
     @Override
-    public void onStart(GanTrainer t) {
+    public void onStart(TrainingView t) {
         int n = t.config().train().gridSide() * t.config().train().gridSide();
         if (t.data().n() >= 2) {
             // A fixed, evenly spread real batch of the grid's size: the yardstick for diversity.
@@ -72,7 +71,7 @@ public final class Diagnostics implements TrainingListener {
     }
 
     @Override
-    public void onStep(GanTrainer t, StepStats s) {
+    public void onStep(TrainingView t, StepStats s) {
         if (!c.enabled() || s == null) {
             return;
         }
@@ -99,7 +98,7 @@ public final class Diagnostics implements TrainingListener {
     }
 
     @Override
-    public void onEpochEnd(GanTrainer t) {
+    public void onEpochEnd(TrainingView t) {
         if (!c.enabled() || !Double.isFinite(realDiversity) || realDiversity == 0) {
             return;
         }
@@ -115,20 +114,20 @@ public final class Diagnostics implements TrainingListener {
         collapsed = now;
     }
 
-    private void raise(GanTrainer t, String name, String detail) {
+    private void raise(TrainingView t, String name, String detail) {
         Alarm a = new Alarm(name, t.step(), t.epoch(), detail);
         alarms.add(a);
         if (out != null) {
             out.printf("%nALARM %s at step %d (epoch %d): %s — see %s%n", name, a.step(), a.epoch(), detail, a.doc());
         }
-        if (run != null) {
+        if (events != null) {
             ObjectNode o = ConfigLoader.mapper().createObjectNode();
             o.put("alarm", name);
             o.put("step", a.step());
             o.put("epoch", a.epoch());
             o.put("detail", detail);
             o.put("doc", a.doc());
-            run.appendEvent(o);
+            events.accept(o);
         }
     }
 

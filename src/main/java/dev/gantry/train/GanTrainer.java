@@ -9,14 +9,15 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.gantry.config.RunConfig;
-import dev.gantry.data.TrainingSet;
-import dev.gantry.losses.AdversarialLoss;
-import dev.gantry.losses.Losses;
+import dev.gantry.data.ImageSet;
+import dev.gantry.losses.Objective;
 import dev.gantry.models.Discriminator;
 import dev.gantry.models.Generator;
 import dev.gantry.models.Models;
+import dev.gantry.models.Sampler;
 import dev.gantry.nn.Param;
-import dev.gantry.nn.Tensors;
+import dev.gantry.optim.Optimizer;
+import dev.gantry.util.Seeds;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -28,30 +29,32 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Two schedules: {@code simultaneous}, the authors' code, where D's and G's gradients come from
  * the same minibatch and noise and both networks step together; and {@code alternating}, the
  * paper's Algorithm 1, with k discriminator steps (each on its own minibatch) before each
- * generator step. Gradients never leak: D scores G's samples cut from G's graph for its own loss,
+ * generator step. The losses' phases (D main, D regularisation, G main, after a D update) belong
+ * to the {@link Objective}; the trainer walks the schedule. Gradients never leak: D scores G's samples cut from G's graph for its own loss,
  * and G's loss flows through D with D's parameters cut from the graph, so one backward pass over
  * the sum fills each network with its own gradient only.
  *
  * <p>Every step reseeds the engine from (seed, step) (see {@link Seeds}), and the data order of an
  * epoch derives from (seed, epoch): a checkpoint's counters are its RNG state.
  */
-public final class GanTrainer implements AutoCloseable {
+public final class GanTrainer implements TrainingView, AutoCloseable {
 
     /** How a call to {@link #train} ended. */
     public enum Outcome { FINISHED, INTERRUPTED, DIVERGED }
 
     private final RunConfig config;
-    private final TrainingSet data;
+    private final ImageSet data;
     private final NDManager manager;
     private final Generator generator;
     private final Discriminator discriminator;
-    private final AdversarialLoss loss;
+    private final Objective objective;
     private final Optimizer optG;
     private final Optimizer optD;
     private final NDArray fixedNoise;
     private final List<TrainingListener> listeners = new ArrayList<>();
     private final AtomicBoolean stopRequested = new AtomicBoolean();
     private final float[] batchBuffer;
+    private final int[] labelBuffer;
 
     private long step;
     private int epoch;
@@ -60,29 +63,32 @@ public final class GanTrainer implements AutoCloseable {
     private long windowStartNanos;
     private long windowExamples;
 
-    public GanTrainer(RunConfig config, TrainingSet data) {
+    /**
+     * @throws dev.gantry.BadInputException before anything is built when the model does not fit
+     *     the data's shape, or the loss asks what the model cannot give
+     */
+    public GanTrainer(RunConfig config, ImageSet data) {
         this.config = config;
         this.data = data;
         this.manager = NDManager.newBaseManager();
         Seeds.seedEngine(config.seed(), Seeds.INIT, 0);
-        Models.Pair pair = Models.build(manager, config.model(), data.dim(), data.n() > 0 ? data.meanPixel() : 0.5);
+        Models.Pair pair;
+        try {
+            pair = Models.build(manager, config.model(), data.shape(), data.n() > 0 ? data.meanPixel() : 0.5);
+            this.objective = new Objective(config.loss(), pair.discriminator());
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
         this.generator = pair.generator();
         this.discriminator = pair.discriminator();
-        this.loss = Losses.of(config.loss());
         this.optG = Optimizer.create(manager, generator.params(), config.optim());
         this.optD = Optimizer.create(manager, discriminator.params(), config.optim());
         int side = config.train().gridSide();
         Seeds.seedEngine(config.seed(), Seeds.FIXED_NOISE, 0);
         this.fixedNoise = generator.sampleNoise(manager, side * side);
         this.batchBuffer = new float[config.train().batchSize() * data.dim()];
-    }
-
-    /**
-     * A trainer for sampling and evaluation only: no training images, {@code rows×cols} samples.
-     * Its parameters are meant to be restored from a checkpoint.
-     */
-    public static GanTrainer forInference(RunConfig config, int rows, int cols) {
-        return new GanTrainer(config, new TrainingSet("none", new float[0], 0, rows, cols));
+        this.labelBuffer = data.labelled() ? new int[config.train().batchSize()] : null;
     }
 
     public GanTrainer addListener(TrainingListener listener) {
@@ -91,6 +97,7 @@ public final class GanTrainer implements AutoCloseable {
     }
 
     /** Asks the loop to stop after the current step (safe to call from another thread). */
+    @Override
     public void requestStop() {
         stopRequested.set(true);
     }
@@ -101,6 +108,7 @@ public final class GanTrainer implements AutoCloseable {
     }
 
     /** Steps in one epoch: the minibatches of one pass over the data, divided among the steps. */
+    @Override
     public int stepsPerEpoch() {
         return data.n() / config.train().batchSize() / batchesPerStep();
     }
@@ -165,16 +173,26 @@ public final class GanTrainer implements AutoCloseable {
         return order;
     }
 
-    private NDArray batch(NDManager sm, int[] order, int batchIndex) {
+    /** A minibatch: images [B, C, H, W] and, for labelled data, labels [B] (int32). */
+    record Batch(NDArray images, NDArray labels) {}
+
+    private Batch batch(NDManager sm, int[] order, int batchIndex) {
         int b = config.train().batchSize();
         int dim = data.dim();
         for (int i = 0; i < b; i++) {
-            System.arraycopy(data.pixels(), order[batchIndex * b + i] * dim, batchBuffer, i * dim, dim);
+            int index = order[batchIndex * b + i];
+            System.arraycopy(data.pixels(), index * dim, batchBuffer, i * dim, dim);
+            if (labelBuffer != null) {
+                labelBuffer[i] = data.labels()[index];
+            }
         }
         // DJL copies the array into a fresh direct buffer that the tensor wraps (from_blob) and that
         // lives as long as the tensor's Java object; sm keeps it until the step, backward included,
         // is over. (A tensor over one reused buffer would change under the graph.)
-        return sm.create(batchBuffer, new Shape(b, dim));
+        var s = data.shape();
+        NDArray images = sm.create(batchBuffer, new Shape(b, s.channels(), s.height(), s.width()));   // [B, C, H, W]
+        NDArray labels = labelBuffer == null ? null : sm.create(labelBuffer.clone(), new Shape(b));     // [B]
+        return new Batch(images, labels);
     }
 
     private StepStats trainStep(int[] order, boolean wantStats) {
@@ -205,18 +223,18 @@ public final class GanTrainer implements AutoCloseable {
     private Scalars simultaneousStep(NDManager sm, int[] order, int b, boolean wantStats) {
         Scalars s = new Scalars();
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            NDArray x = batch(sm, order, stepInEpoch);                          // [B, 784]
-            NDArray fake = generator.forward(generator.sampleNoise(sm, b), false);  // [B, 784]
+            NDArray x = batch(sm, order, stepInEpoch).images();                 // [B, C, H, W]
+            NDArray fake = generator.forward(generator.sampleNoise(sm, b), false);  // [B, C, H, W]
             NDList realMasks = discriminator.sampleMasks(sm, b);
             NDList fakeMasks = discriminator.sampleMasks(sm, b);
             NDArray realLogits = discriminator.logits(x, realMasks, false);     // [B]
             // D's objective: G's samples enter cut from G's graph.
             NDArray fakeCut = fake.stopGradient();
             NDArray fakeLogitsD = discriminator.logits(fakeCut, fakeMasks, false);
-            NDArray lossD = withPenalty(sm, loss.discriminator(realLogits, fakeLogitsD), x, fakeCut, b);
+            NDArray lossD = objective.discriminatorLoss(sm, discriminator, realLogits, fakeLogitsD, x, fakeCut);
             // G's objective: the same thinned D, its parameters cut from the graph.
             NDArray fakeLogitsG = discriminator.logits(fake, fakeMasks, true);
-            NDArray lossG = loss.generator(fakeLogitsG);
+            NDArray lossG = objective.generatorLoss(fakeLogitsG);
             gc.backward(lossD.add(lossG));
             if (wantStats) {
                 s.read(lossD, lossG, realLogits, fakeLogitsD);
@@ -227,7 +245,7 @@ public final class GanTrainer implements AutoCloseable {
             s.gradNormD = gradNorm(discriminator.params());
         }
         optD.step(epoch);
-        clipD();
+        objective.afterDiscriminatorStep(discriminator);
         optG.step(epoch);
         return s;
     }
@@ -239,11 +257,11 @@ public final class GanTrainer implements AutoCloseable {
         for (int i = 0; i < k; i++) {
             // Ascend D's value: real minibatch against samples from the frozen generator.
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                NDArray x = batch(sm, order, stepInEpoch * k + i);
+                NDArray x = batch(sm, order, stepInEpoch * k + i).images();
                 NDArray fake = generator.forward(generator.sampleNoise(sm, b), true);
                 NDArray realLogits = discriminator.logits(x, discriminator.sampleMasks(sm, b), false);
                 NDArray fakeLogits = discriminator.logits(fake, discriminator.sampleMasks(sm, b), false);
-                NDArray lossD = withPenalty(sm, loss.discriminator(realLogits, fakeLogits), x, fake, b);
+                NDArray lossD = objective.discriminatorLoss(sm, discriminator, realLogits, fakeLogits, x, fake);
                 gc.backward(lossD);
                 if (wantStats && i == k - 1) {
                     s.read(lossD, null, realLogits, fakeLogits);
@@ -251,13 +269,13 @@ public final class GanTrainer implements AutoCloseable {
                 }
             }
             optD.step(epoch);
-            clipD();
+            objective.afterDiscriminatorStep(discriminator);
         }
         // Descend G's objective through the frozen discriminator, on fresh noise.
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
             NDArray fake = generator.forward(generator.sampleNoise(sm, b), false);
             NDArray fakeLogits = discriminator.logits(fake, discriminator.sampleMasks(sm, b), true);
-            NDArray lossG = loss.generator(fakeLogits);
+            NDArray lossG = objective.generatorLoss(fakeLogits);
             gc.backward(lossG);
             if (wantStats) {
                 s.lossG = lossG.getFloat();
@@ -266,37 +284,6 @@ public final class GanTrainer implements AutoCloseable {
         }
         optG.step(epoch);
         return s;
-    }
-
-    /**
-     * D's loss plus, when {@code loss.gp_weight} > 0, the WGAN-GP penalty (Gulrajani et al., 2017)
-     * λ·E[(‖∇D(x̂)‖₂ − 1)²] at x̂ = αx + (1−α)G(z), one α ~ U(0, 1) per example. The input gradient
-     * is D's hand-written backward pass, so the penalty needs only first-order autograd.
-     */
-    private NDArray withPenalty(NDManager sm, NDArray lossD, NDArray real, NDArray fake, int b) {
-        double weight = config.loss().gpWeight();
-        if (weight <= 0) {
-            return lossD;
-        }
-        NDArray alpha = sm.randomUniform(0f, 1f, new Shape(b, 1));                     // [B, 1]
-        NDArray xhat = real.mul(alpha).add(fake.mul(alpha.neg().add(1)));              // [B, dim]
-        NDArray grad = discriminator.inputGradient(xhat, discriminator.sampleMasks(sm, b));
-        NDArray norm = grad.square().sum(new int[] {1}).add(1e-12f).sqrt();           // [B]
-        return lossD.add(Tensors.times(norm.sub(1).square().mean(), weight));
-    }
-
-    /** WGAN's weight clipping (Arjovsky et al., 2017): every D parameter into [−c, c]. */
-    private void clipD() {
-        float c = (float) config.loss().clip();
-        if (c <= 0) {
-            return;
-        }
-        for (Param p : discriminator.params()) {
-            NDArray a = p.array();
-            try (NDArray clipped = a.clip(-c, c)) {
-                a.muli(0).addi(clipped);
-            }
-        }
     }
 
     /** L2 norm of the gradients of {@code params}, as a whole. */
@@ -325,39 +312,25 @@ public final class GanTrainer implements AutoCloseable {
         }
     }
 
-    /**
-     * Generates samples with dropout off and no gradient, in batches, into a float array [n, dim].
-     * The noise comes from the engine's RNG as it stands.
-     */
+    @Override
     public float[] generate(int n) {
-        float[] out = new float[n * data.dim()];
-        int chunk = 1000;
-        for (int start = 0; start < n; start += chunk) {
-            int m = Math.min(chunk, n - start);
-            try (NDManager sm = manager.newSubManager()) {
-                float[] part = generator.forward(generator.sampleNoise(sm, m), true, false).toFloatArray();
-                System.arraycopy(part, 0, out, start * data.dim(), part.length);
-            }
-        }
-        return out;
+        return Sampler.generate(generator, manager, n);
     }
 
-    /** G's samples from the fixed noise batch (grid_side² of them): comparable across epochs. */
+    @Override
     public float[] fixedSamples() {
-        try (NDManager sm = manager.newSubManager()) {
-            NDArray z = fixedNoise.duplicate();
-            z.attach(sm);
-            return generator.forward(z, true, false).toFloatArray();
-        }
+        return Sampler.fromNoise(generator, manager, fixedNoise);
     }
 
     // ---- state for checkpoints ----
 
+    @Override
     public RunConfig config() {
         return config;
     }
 
-    public TrainingSet data() {
+    @Override
+    public ImageSet data() {
         return data;
     }
 
@@ -381,27 +354,45 @@ public final class GanTrainer implements AutoCloseable {
         return manager;
     }
 
+    @Override
     public long step() {
         return step;
     }
 
+    @Override
     public int epoch() {
         return epoch;
     }
 
+    @Override
     public int stepInEpoch() {
         return stepInEpoch;
     }
 
+    @Override
     public StepStats lastStats() {
         return lastStats;
     }
 
-    /** Sets the counters when restoring a checkpoint. */
-    public void setPosition(long step, int epoch, int stepInEpoch) {
+    /** Sets the counters when restoring a checkpoint (the tensors of {@link #state} are set in place). */
+    public void setPosition(long step, int epoch, int stepInEpoch, long updatesG, long updatesD) {
         this.step = step;
         this.epoch = epoch;
         this.stepInEpoch = stepInEpoch;
+        optG.setUpdates(updatesG);
+        optD.setUpdates(updatesD);
+    }
+
+    @Override
+    public TrainingState state() {
+        List<NDArray> all = new ArrayList<>();
+        generator.params().stream().map(Param::array).forEach(all::add);
+        discriminator.params().stream().map(Param::array).forEach(all::add);
+        all.addAll(generator.buffers());
+        all.addAll(discriminator.buffers());
+        all.addAll(optG.stateArrays());
+        all.addAll(optD.stateArrays());
+        return new TrainingState(config, data.shape(), step, epoch, stepInEpoch, optG.updates(), optD.updates(), all);
     }
 
     @Override

@@ -7,14 +7,14 @@ package dev.gantry.train;
 public interface TrainingListener {
 
     /** Before the first step (of this process: also called when a run resumes). */
-    default void onStart(GanTrainer trainer) {}
+    default void onStart(TrainingView trainer) {}
 
     /** After every step; {@code stats} is null on steps that did not read scalars. */
-    default void onStep(GanTrainer trainer, StepStats stats) {}
+    default void onStep(TrainingView trainer, StepStats stats) {}
 
     /** After an epoch completes ({@code trainer.epoch()} already counts it). */
-    default void onEpochEnd(GanTrainer trainer) {}
+    default void onEpochEnd(TrainingView trainer) {}
 
     /** When training stops: finished, interrupted (Ctrl-C) or diverged. */
-    default void onEnd(GanTrainer trainer, GanTrainer.Outcome outcome) {}
+    default void onEnd(TrainingView trainer, GanTrainer.Outcome outcome) {}
 }

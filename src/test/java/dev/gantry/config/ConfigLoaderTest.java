@@ -97,7 +97,7 @@ class ConfigLoaderTest {
         Files.writeString(good, "// why: a slower D\n{ \"extends\": \"tiny\", \"optim\": { \"lr\": 0.01 } }");
         RunConfig c = ConfigLoader.load(null, good, List.of());
         assertThat(c.optim().lr()).isEqualTo(0.01);
-        assertThat(c.data().source()).isEqualTo("fake");
+        assertThat(c.data().name()).isEqualTo("fake");
         assertThat(c.preset()).isEqualTo("mine");
 
         Path unknown = dir.resolve("unknown.json");

@@ -118,7 +118,7 @@ class MnistTest {
     @Test
     void meanPixelMatchesAClosedForm() {
         float[] p = {0f, 0.25f, 0.75f, 1f, 0.5f, 0.5f, 0f, 1f}; // dyadic: the mean is exactly 0.5
-        assertThat(new TrainingSet("t", p, 2, 2, 2).meanPixel()).isEqualTo(0.5);
+        assertThat(new ImageSet("t", new ImageShape(1, 2, 2), 2, p, null).meanPixel()).isEqualTo(0.5);
     }
 
     @Test
@@ -127,7 +127,7 @@ class MnistTest {
         int n = 4_000;
         float[] p = new float[n * 1000];
         java.util.Arrays.fill(p, 0.1f);
-        double mean = new TrainingSet("t", p, n, 1, 1000).meanPixel();
+        double mean = new ImageSet("t", new ImageShape(1, 1, 1000), n, p, null).meanPixel();
         assertThat(mean).isCloseTo((double) 0.1f, within(1e-12));
     }
 

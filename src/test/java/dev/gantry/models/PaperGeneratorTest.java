@@ -25,14 +25,14 @@ class PaperGeneratorTest {
         RunConfig.ModelConfig paper = ConfigLoader.load("paper-mnist", null, List.of()).model();
         try (NDManager m = NDManager.newBaseManager()) {
             Engine.getInstance().setRandomSeed(1);
-            Models.Pair pair = Models.build(m, paper, 784, 0.13);
+            Models.Pair pair = Models.build(m, paper, new dev.gantry.data.ImageShape(1, 28, 28), 0.13);
             Generator g = pair.generator();
             assertThat(g.noiseDim()).isEqualTo(100);
             assertThat(g.outputDim()).isEqualTo(784);
             NDArray z = g.sampleNoise(m, 16);
             assertThat(z.getShape()).isEqualTo(new Shape(16, 100));
             NDArray x = g.forward(z, false);
-            assertThat(x.getShape()).isEqualTo(new Shape(16, 784));
+            assertThat(x.getShape()).isEqualTo(new Shape(16, 1, 28, 28));   // [B, C, H, W]: the MLP reshapes its output
             double sum = 0;
             for (float v : x.toFloatArray()) {
                 assertThat(v).isGreaterThan(0f).isLessThan(1f);
@@ -48,7 +48,7 @@ class PaperGeneratorTest {
     void parameterCountOfThePaperGeneratorMatchesTheClosedForm() {
         RunConfig.ModelConfig paper = ConfigLoader.load("paper-mnist", null, List.of()).model();
         try (NDManager m = NDManager.newBaseManager()) {
-            Generator g = Models.build(m, paper, 784, 0.13).generator();
+            Generator g = Models.build(m, paper, new dev.gantry.data.ImageShape(1, 28, 28), 0.13).generator();
             long expected = 100L * 1200 + 1200 + 1200L * 1200 + 1200 + 1200L * 784 + 784;
             assertThat(expected).isEqualTo(2_503_984L);
             assertThat(g.parameterCount()).isEqualTo(expected);

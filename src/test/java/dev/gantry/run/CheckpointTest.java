@@ -13,7 +13,7 @@ import dev.gantry.BadInputException;
 import dev.gantry.config.ConfigLoader;
 import dev.gantry.config.RunConfig;
 import dev.gantry.data.FakeImages;
-import dev.gantry.data.TrainingSet;
+import dev.gantry.data.ImageSet;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CheckpointTest {
 
     private static final RunConfig ADAM = ConfigLoader.load("tiny", null, List.of("optim.name=adam", "optim.lr=0.001"));
-    private static final TrainingSet DATA = FakeImages.generate(ADAM.data().trainSize(), 7);
+    private static final ImageSet DATA = FakeImages.generate(ADAM.data().trainSize(), 7);
 
     @TempDir
     static Path shared;
@@ -47,13 +47,13 @@ class CheckpointTest {
     static void makeCheckpoint() throws IOException {
         try (GanTrainer t = new GanTrainer(ADAM, DATA)) {
             t.train(1);
-            valid = Checkpoint.save(t, shared.resolve("valid"));
+            valid = Checkpoint.save(t.state(), shared.resolve("valid"));
         }
     }
 
     private static List<float[]> values(GanTrainer t) {
         List<float[]> out = new ArrayList<>();
-        for (NDArray a : Checkpoint.tensors(t)) {
+        for (NDArray a : t.state().tensors()) {
             out.add(a.toFloatArray());
         }
         return out;
@@ -70,7 +70,7 @@ class CheckpointTest {
             try (GanTrainer t = new GanTrainer(config, DATA)) {
                 t.addListener(new TrainingListener() {
                     @Override
-                    public void onStep(GanTrainer trainer, StepStats stats) {
+                    public void onStep(dev.gantry.train.TrainingView trainer, StepStats stats) {
                         if (trainer.step() == 13) {   // mid-epoch, so that step_in_epoch is not 0
                             trainer.requestStop();
                         }
@@ -80,7 +80,7 @@ class CheckpointTest {
                 saved = values(t);
                 step = t.step();
                 epoch = t.epoch();
-                file = Checkpoint.save(t, dir.resolve(optim));
+                file = Checkpoint.save(t.state(), dir.resolve(optim));
                 assertThat(t.optimizerG().updates()).isEqualTo(13);
             }
             assertThat(file.getFileName().toString()).isEqualTo("step-000000013.ckpt");
@@ -100,7 +100,7 @@ class CheckpointTest {
                 List<float[]> after = values(fresh);
                 assertThat(after).hasSameSizeAs(saved);
                 for (int i = 0; i < saved.size(); i++) {
-                    assertThat(after.get(i)).as("%s tensor %s", optim, Checkpoint.tensors(fresh).get(i).getName())
+                    assertThat(after.get(i)).as("%s tensor %s", optim, fresh.state().tensors().get(i).getName())
                             .containsExactly(saved.get(i));
                 }
                 assertThat(fresh.step()).isEqualTo(step);

@@ -9,7 +9,7 @@ import ai.djl.ndarray.NDArray;
 import dev.gantry.config.ConfigLoader;
 import dev.gantry.config.RunConfig;
 import dev.gantry.data.FakeImages;
-import dev.gantry.data.TrainingSet;
+import dev.gantry.data.ImageSet;
 import dev.gantry.nn.Param;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,7 +23,7 @@ class DiagnosticsTest {
         return ConfigLoader.load("tiny", null, List.of(sets));
     }
 
-    static TrainingSet data(RunConfig c) {
+    static ImageSet data(RunConfig c) {
         return FakeImages.generate(c.data().trainSize(), 7);
     }
 
@@ -31,8 +31,8 @@ class DiagnosticsTest {
     static TrainingListener afterFirstEpoch(java.util.function.Consumer<GanTrainer> action) {
         return new TrainingListener() {
             @Override
-            public void onEpochEnd(GanTrainer t) {
-                if (t.epoch() == 1) action.accept(t);
+            public void onEpochEnd(dev.gantry.train.TrainingView t) {
+                if (t.epoch() == 1) action.accept((GanTrainer) t);
             }
         };
     }
@@ -100,7 +100,7 @@ class DiagnosticsTest {
                 NDArray w = param(tr.discriminator().params(), "d.out.weight").array();
                 w.muli(Float.NaN);
             }));
-            Diagnostics d = new Diagnostics(c.diagnostics(), run, null);
+            Diagnostics d = new Diagnostics(c.diagnostics(), run::appendEvent, null);
             t.addListener(d);
             assertThat(t.train(3)).isEqualTo(GanTrainer.Outcome.DIVERGED);
             assertThat(d.alarms()).extracting(Diagnostics.Alarm::name).containsExactly("divergence");

@@ -16,7 +16,7 @@ import ai.djl.training.GradientCollector;
 import dev.gantry.config.ConfigLoader;
 import dev.gantry.config.RunConfig;
 import dev.gantry.data.FakeImages;
-import dev.gantry.data.TrainingSet;
+import dev.gantry.data.ImageSet;
 import dev.gantry.losses.AdversarialLoss;
 import dev.gantry.losses.GanLoss;
 import dev.gantry.models.Discriminator;
@@ -99,7 +99,7 @@ class GradientIsolationTest {
         for (String objective : List.of("non-saturating", "minimax")) {
             try (NDManager m = NDManager.newBaseManager()) {
                 Engine.getInstance().setRandomSeed(17);
-                Models.Pair pair = Models.build(m, TINY.model(), 784, 0.2);
+                Models.Pair pair = Models.build(m, TINY.model(), new dev.gantry.data.ImageShape(1, 28, 28), 0.2);
                 Generator g = pair.generator();
                 Discriminator d = pair.discriminator();
                 AdversarialLoss loss = GanLoss.of(objective, TINY.loss().dScale());
@@ -155,7 +155,7 @@ class GradientIsolationTest {
      */
     @Test
     void oneTrainerStepAppliesTheCleanGradients() {
-        TrainingSet data = FakeImages.generate(TINY.data().trainSize(), 7);
+        ImageSet data = FakeImages.generate(TINY.data().trainSize(), 7);
         int b = TINY.train().batchSize();
         List<double[]> before = new ArrayList<>();
         List<double[]> gradsG;
@@ -199,7 +199,7 @@ class GradientIsolationTest {
             assertThat(t.optimizerG().learningRate()).isEqualTo(0.1);
             t.addListener(new TrainingListener() {
                 @Override
-                public void onStep(GanTrainer trainer, StepStats stats) {
+                public void onStep(dev.gantry.train.TrainingView trainer, StepStats stats) {
                     trainer.requestStop();
                 }
             });

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.gantry.config.ConfigLoader;
 import dev.gantry.config.RunConfig;
 import dev.gantry.data.FakeImages;
-import dev.gantry.data.TrainingSet;
+import dev.gantry.data.ImageSet;
 import dev.gantry.nn.Param;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,7 +32,7 @@ class ResumeTest {
         String[] v = variant.split("/");
         RunConfig config = ConfigLoader.load("tiny", null,
                 List.of("optim.name=" + v[0], "train.schedule=" + v[1], "train.k=2", "optim.lr=" + (v[0].equals("adam") ? "0.001" : "0.1")));
-        TrainingSet data = FakeImages.generate(config.data().trainSize(), 7);
+        ImageSet data = FakeImages.generate(config.data().trainSize(), 7);
 
         List<float[]> straight;
         try (GanTrainer t = new GanTrainer(config, data)) {
@@ -43,7 +43,7 @@ class ResumeTest {
         Path ckpt;
         try (GanTrainer t = new GanTrainer(config, data)) {
             t.train(1);
-            ckpt = Checkpoint.save(t, dir);
+            ckpt = Checkpoint.save(t.state(), dir);
         }
         List<float[]> resumed;
         try (GanTrainer t = new GanTrainer(Checkpoint.config(ckpt), data)) {
@@ -61,7 +61,7 @@ class ResumeTest {
     @Test
     void interruptedMidEpochAndResumedEqualsUninterrupted(@TempDir Path dir) throws Exception {
         RunConfig config = ConfigLoader.load("tiny", null, List.of());
-        TrainingSet data = FakeImages.generate(config.data().trainSize(), 7);
+        ImageSet data = FakeImages.generate(config.data().trainSize(), 7);
         List<float[]> straight;
         try (GanTrainer t = new GanTrainer(config, data)) {
             t.train(2);
@@ -71,13 +71,13 @@ class ResumeTest {
         try (GanTrainer t = new GanTrainer(config, data)) {
             t.addListener(new TrainingListener() {
                 @Override
-                public void onStep(GanTrainer tr, StepStats s) {
+                public void onStep(dev.gantry.train.TrainingView tr, StepStats s) {
                     if (tr.step() == 13) tr.requestStop();   // as Ctrl-C does, in the middle of epoch 2
                 }
             });
             assertThat(t.train(2)).isEqualTo(GanTrainer.Outcome.INTERRUPTED);
             assertThat(t.stepInEpoch()).isEqualTo(3);
-            ckpt = Checkpoint.save(t, dir);
+            ckpt = Checkpoint.save(t.state(), dir);
         }
         try (GanTrainer t = new GanTrainer(config, data)) {
             Checkpoint.restore(t, ckpt);
@@ -92,7 +92,7 @@ class ResumeTest {
     @Test
     void trainingChangesParametersAndKeepsLossesFinite() {
         RunConfig config = ConfigLoader.load("tiny", null, List.of());
-        TrainingSet data = FakeImages.generate(config.data().trainSize(), 7);
+        ImageSet data = FakeImages.generate(config.data().trainSize(), 7);
         try (GanTrainer t = new GanTrainer(config, data)) {
             List<float[]> before = snapshot(t);
             t.train(1);

@@ -9,7 +9,7 @@ import dev.gantry.config.ConfigLoader;
 import dev.gantry.util.Seeds;
 import dev.gantry.config.RunConfig;
 import dev.gantry.data.FakeImages;
-import dev.gantry.data.TrainingSet;
+import dev.gantry.data.ImageSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -81,7 +81,7 @@ class SeedsTest {
     @Test
     void eachEpochVisitsEveryImageOnceInItsOwnOrder() {
         RunConfig config = ConfigLoader.load("tiny", null, List.of());
-        TrainingSet data = FakeImages.generate(config.data().trainSize(), 7);
+        ImageSet data = FakeImages.generate(config.data().trainSize(), 7);
         try (GanTrainer t = new GanTrainer(config, data)) {
             int n = data.n();
             int[] e0 = t.permutation(0);

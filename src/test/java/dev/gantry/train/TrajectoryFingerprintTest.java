@@ -37,7 +37,7 @@ class TrajectoryFingerprintTest {
     @Test
     void paperMnistNetworksFollowTheRecordedTrajectory() throws Exception {
         // 12 steps per epoch, 10 epochs: 120 steps, past the first momentum increase (epoch 1).
-        String hash = fingerprint("paper-mnist", List.of("data.source=fake", "data.train_size=1200",
+        String hash = fingerprint("paper-mnist", List.of("data.name=fake", "data.train_size=1200",
                 "monitor.parzen_every=0", "train.epochs=10"));
         assertThat(hash).as("paper-mnist trajectory fingerprint").isEqualTo(PAPER_MNIST);
     }

@@ -1,0 +1,26 @@
+package dev.gantry.models;
+
+import ai.djl.ndarray.NDManager;
+import dev.gantry.config.RunConfig;
+import dev.gantry.data.ImageShape;
+
+/**
+ * A named pair of networks (registered in {@link Models}): how to build G and D for images of a
+ * given shape from the {@code model} section of a config.
+ */
+public interface Architecture {
+
+    /**
+     * Fails before anything is built when the networks cannot be made for {@code data}.
+     *
+     * @throws dev.gantry.BadInputException naming the model's shape and the data's
+     */
+    void check(RunConfig.ModelConfig m, ImageShape data);
+
+    /**
+     * @param meanPixel mean of the training images, for generators that start their output there
+     */
+    Generator generator(NDManager manager, RunConfig.ModelConfig m, ImageShape data, double meanPixel);
+
+    Discriminator discriminator(NDManager manager, RunConfig.ModelConfig m, ImageShape data);
+}

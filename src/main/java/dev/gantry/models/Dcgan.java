@@ -1,0 +1,280 @@
+package dev.gantry.models;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.gantry.BadInputException;
+import dev.gantry.config.RunConfig;
+import dev.gantry.data.ImageShape;
+import dev.gantry.nn.BatchNorm;
+import dev.gantry.nn.Conv2d;
+import dev.gantry.nn.ConvTranspose2d;
+import dev.gantry.nn.Dense;
+import dev.gantry.nn.Param;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code dcgan}: the all-convolutional networks of Radford, Metz &amp; Chintala (2016),
+ * "Unsupervised Representation Learning with Deep Convolutional GANs" (protocols.md §7), in the
+ * layout of pytorch/examples {@code dcgan/main.py}, for square images of side S = b·2^L.
+ *
+ * <p>G: z → a projection to a b×b map of d·2^(L−1) channels (b = 7 for 28×28, 4 for 32×32 or
+ * 64×64), then L fractionally-strided convolutions of stride 2, each halving the channels, the last
+ * making the image's C channels; batch norm and ReLU after every layer but the last. Deviation: the
+ * output goes through a sigmoid, not the paper's tanh, because Gantry's images are in [0, 1].
+ *
+ * <p>D mirrors it: L strided convolutions (stride 2) from d channels, each doubling them, LeakyReLU
+ * (slope 0.2) after each, batch norm after each but the first (none on D's input layer), then
+ * the b×b map flattened to one logit. No pooling, no hidden fully connected layer. Every weight
+ * from N(0, 0.02²), biases 0, batch-norm scales 1 (the paper's init; pytorch/examples draws the
+ * scales from N(1, 0.02²)). Kernel 4 with padding 1 (stride 2 doubles or halves a side exactly),
+ * or 5 with padding 2 and output padding 1 (the TensorFlow DCGAN tutorial's "same").
+ */
+final class Dcgan implements Architecture {
+
+    /** The stage layout for images of side {@code size}. */
+    record Layout(int size, int depth, int base, int kernel, int padding, int outputPadding) {}
+
+    static Layout layout(RunConfig.ModelConfig m, ImageShape data) {
+        Models.checkImageSize(m, data);
+        if (data.height() != data.width()) {
+            throw new BadInputException("model dcgan needs square images; the data are " + data);
+        }
+        int size = data.height();
+        int depth = m.depth();
+        if (depth == 0) {
+            // As many stride-2 stages as keep the smallest map at 4×4 or more (7×7 for 28×28).
+            while (size % (1 << (depth + 1)) == 0 && size / (1 << (depth + 1)) >= 4) {
+                depth++;
+            }
+        }
+        if (depth == 0 || size % (1 << depth) != 0 || size / (1 << depth) < 2) {
+            throw new BadInputException("model dcgan with model.depth = " + m.depth() + " does not fit " + data
+                    + " images: the side must be b·2^depth with b >= 2 (e.g. 28 = 7·2², 32 = 4·2³)");
+        }
+        int padding = m.kernel() == 4 ? 1 : 2;
+        int outputPadding = m.kernel() == 4 ? 0 : 1;
+        return new Layout(size, depth, size >> depth, m.kernel(), padding, outputPadding);
+    }
+
+    @Override
+    public void check(RunConfig.ModelConfig m, ImageShape data) {
+        layout(m, data);
+        if (m.dSpectralNorm()) {
+            throw new BadInputException("model.d_spectral_norm is not available for model dcgan (only paper-mlp has it)");
+        }
+        if (!"sigmoid".equals(m.gOutput())) {
+            throw new BadInputException("model dcgan makes images in [0, 1] through a sigmoid: model.g_output must be sigmoid (got "
+                    + m.gOutput() + ")");
+        }
+    }
+
+    @Override
+    public Generator generator(NDManager manager, RunConfig.ModelConfig m, ImageShape data, double meanPixel) {
+        return new G(manager, m, data, layout(m, data));
+    }
+
+    @Override
+    public Discriminator discriminator(NDManager manager, RunConfig.ModelConfig m, ImageShape data) {
+        return new D(manager, m, data, layout(m, data));
+    }
+
+    /** The generator: projection, then fractionally-strided convolutions up to the image. */
+    static final class G implements Generator {
+
+        private final ImageShape shape;
+        private final Layout layout;
+        private final int noiseDim;
+        private final boolean normalNoise;
+        private final Dense project;
+        private final List<ConvTranspose2d> ups = new ArrayList<>();
+        private final List<BatchNorm> norms = new ArrayList<>();   // after the projection and every up but the last
+        private final int channels0;
+
+        G(NDManager manager, RunConfig.ModelConfig m, ImageShape shape, Layout l) {
+            this.shape = shape;
+            this.layout = l;
+            this.noiseDim = m.noiseDim();
+            this.normalNoise = "normal".equals(m.noise());
+            this.channels0 = m.width() << (l.depth() - 1);
+            this.project = Dense.normal(manager, "g.project", noiseDim, channels0 * l.base() * l.base(), m.initStd());
+            if (m.gBatchNorm()) {
+                norms.add(new BatchNorm(manager, "g.bn0", channels0));
+            }
+            int in = channels0;
+            for (int i = 1; i <= l.depth(); i++) {
+                boolean last = i == l.depth();
+                int out = last ? shape.channels() : in / 2;
+                ups.add(new ConvTranspose2d(manager, "g.up" + i, in, out, l.kernel(), 2, l.padding(), l.outputPadding(), m.initStd()));
+                if (!last && m.gBatchNorm()) {
+                    norms.add(new BatchNorm(manager, "g.bn" + i, out));
+                }
+                in = out;
+            }
+        }
+
+        @Override
+        public int noiseDim() {
+            return noiseDim;
+        }
+
+        @Override
+        public ImageShape outputShape() {
+            return shape;
+        }
+
+        @Override
+        public NDArray sampleNoise(NDManager manager, int n) {
+            Shape s = new Shape(n, noiseDim);
+            return normalNoise ? manager.randomNormal(s) : manager.randomUniform(-1f, 1f, s);
+        }
+
+        @Override
+        public NDArray forward(NDArray z, boolean frozen, boolean training) {
+            long b = z.getShape().get(0);
+            NDArray h = project.forward(z, frozen)                                     // [B, c0·b·b]
+                    .reshape(b, channels0, layout.base(), layout.base());              // [B, c0, b, b]
+            h = norm(0, h, training, frozen).getNDArrayInternal().relu();
+            for (int i = 0; i < ups.size(); i++) {
+                h = ups.get(i).forward(h, frozen);                                      // [B, c0/2^(i+1), b·2^(i+1), b·2^(i+1)]
+                if (i + 1 < ups.size()) {
+                    h = norm(i + 1, h, training, frozen).getNDArrayInternal().relu();
+                }
+            }
+            return h.getNDArrayInternal().sigmoid();                                    // [B, C, S, S]
+        }
+
+        private NDArray norm(int i, NDArray h, boolean training, boolean frozen) {
+            return norms.isEmpty() ? h : norms.get(i).forward(h, training, frozen);
+        }
+
+        @Override
+        public List<Param> params() {
+            List<Param> all = new ArrayList<>(project.params());
+            for (int i = 0; i < ups.size(); i++) {
+                if (!norms.isEmpty() && i < norms.size()) {
+                    all.addAll(norms.get(i).params());
+                }
+                all.addAll(ups.get(i).params());
+            }
+            return all;
+        }
+
+        @Override
+        public List<NDArray> buffers() {
+            List<NDArray> all = new ArrayList<>();
+            norms.forEach(n -> all.addAll(n.buffers()));
+            return all;
+        }
+    }
+
+    /** The discriminator: strided convolutions down to a b×b map, then one logit. */
+    static final class D implements Discriminator {
+
+        private final ImageShape shape;
+        private final float leak;
+        private final List<Conv2d> convs = new ArrayList<>();
+        private final List<BatchNorm> norms = new ArrayList<>();   // after every conv but the first
+        private final Dense out;
+
+        D(NDManager manager, RunConfig.ModelConfig m, ImageShape shape, Layout l) {
+            this.shape = shape;
+            this.leak = (float) m.dLeak();
+            int in = shape.channels();
+            int width = m.width();
+            for (int i = 1; i <= l.depth(); i++) {
+                convs.add(new Conv2d(manager, "d.conv" + i, in, width, l.kernel(), 2, l.padding(), m.initStd()));
+                if (i > 1 && m.dBatchNorm()) {
+                    norms.add(new BatchNorm(manager, "d.bn" + i, width));
+                }
+                in = width;
+                width *= 2;
+            }
+            this.out = Dense.normal(manager, "d.out", in * l.base() * l.base(), 1, m.initStd());
+        }
+
+        @Override
+        public ImageShape inputShape() {
+            return shape;
+        }
+
+        @Override
+        public NDList sampleMasks(NDManager manager, int batch) {
+            return new NDList();
+        }
+
+        @Override
+        public NDArray logits(NDArray x, NDList masks, boolean frozen) {
+            NDArray h = x;                                                              // [B, C, S, S]
+            for (int i = 0; i < convs.size(); i++) {
+                h = convs.get(i).forward(h, frozen);                                    // [B, d·2^i, S/2^(i+1), S/2^(i+1)]
+                if (i > 0 && !norms.isEmpty()) {
+                    h = norms.get(i - 1).forward(h, true, frozen);
+                }
+                h = h.getNDArrayInternal().leakyRelu(leak);
+            }
+            NDArray flat = h.reshape(h.getShape().get(0), -1);                          // [B, d·2^(L−1)·b·b]
+            return out.forward(flat, frozen).reshape(-1);                               // [B]
+        }
+
+        @Override
+        public String inputGradientUnavailable() {
+            // Under batch norm one image's logit depends on the whole batch: a per-image input
+            // gradient is not what WGAN-GP penalises (Gulrajani et al. 2017 drop batch norm from
+            // the critic for this reason).
+            return norms.isEmpty() ? null : "the gradient penalty needs model.d_batch_norm=false for model dcgan:"
+                    + " with batch norm in D, one image's score depends on the whole batch (Gulrajani et al. 2017 drop it from the critic)";
+        }
+
+        @Override
+        public NDArray inputGradient(NDArray x, NDList masks) {
+            if (inputGradientUnavailable() != null) {
+                throw new UnsupportedOperationException(inputGradientUnavailable());
+            }
+            // Forward, keeping each pre-activation (its sign gives the LeakyReLU's slope).
+            List<NDArray> pre = new ArrayList<>();
+            List<long[]> inSizes = new ArrayList<>();
+            NDArray h = x;
+            for (Conv2d c : convs) {
+                inSizes.add(new long[] {h.getShape().get(2), h.getShape().get(3)});
+                NDArray a = c.forward(h, false);
+                pre.add(a);
+                h = a.getNDArrayInternal().leakyRelu(leak);
+            }
+            // Backward by hand: ∂logit/∂h_L = w_out, then each LeakyReLU and convolution.
+            long b = x.getShape().get(0);
+            NDArray wOut = out.weight().array();                                        // [1, F]
+            NDArray g = x.getManager().ones(new Shape(b, 1)).matMul(wOut).reshape(h.getShape());   // [B, c_L, b, b]
+            for (int i = convs.size() - 1; i >= 0; i--) {
+                NDArray a = pre.get(i).stopGradient();
+                NDArray slope = a.gt(0).toType(DataType.FLOAT32, false).mul(1 - leak).add(leak);  // 1 or leak, a constant
+                g = g.mul(slope);
+                g = convs.get(i).inputGradient(g, (int) inSizes.get(i)[0], (int) inSizes.get(i)[1]);
+            }
+            return g;                                                                   // [B, C, S, S]
+        }
+
+        @Override
+        public List<Param> params() {
+            List<Param> all = new ArrayList<>();
+            for (int i = 0; i < convs.size(); i++) {
+                all.addAll(convs.get(i).params());
+                if (i > 0 && !norms.isEmpty()) {
+                    all.addAll(norms.get(i - 1).params());
+                }
+            }
+            all.addAll(out.params());
+            return all;
+        }
+
+        @Override
+        public List<NDArray> buffers() {
+            List<NDArray> all = new ArrayList<>();
+            norms.forEach(n -> all.addAll(n.buffers()));
+            return all;
+        }
+    }
+}
