@@ -58,6 +58,33 @@ class ResumeTest {
         }
     }
 
+    /** The convolutional networks too, with batch norm in both (running statistics are buffers) and with WGAN-GP. */
+    @ParameterizedTest
+    @ValueSource(strings = {"", "model.d_batch_norm=false,loss.name=wasserstein,loss.gp_weight=10,train.k=2"})
+    void dcganResumesBitExactly(String sets, @TempDir Path dir) throws Exception {
+        RunConfig config = ConfigLoader.load("tiny-dcgan", null, sets.isEmpty() ? List.of() : List.of(sets.split(",")));
+        ImageSet data = dev.gantry.data.Datasets.trainingSet(config, System.err);
+        List<float[]> straight;
+        try (GanTrainer t = new GanTrainer(config, data)) {
+            t.train(2);
+            straight = snapshot(t);
+        }
+        Path ckpt;
+        try (GanTrainer t = new GanTrainer(config, data)) {
+            t.train(1);
+            ckpt = Checkpoint.save(t.state(), dir);
+        }
+        try (GanTrainer t = new GanTrainer(Checkpoint.config(ckpt), data)) {
+            Checkpoint.restore(t, ckpt);
+            t.train(2);
+            List<float[]> resumed = snapshot(t);
+            for (int i = 0; i < straight.size(); i++) {
+                assertThat(resumed.get(i)).as("parameter %d", i).containsExactly(straight.get(i));
+            }
+            assertThat(t.lastStats().diverged()).isFalse();
+        }
+    }
+
     @Test
     void interruptedMidEpochAndResumedEqualsUninterrupted(@TempDir Path dir) throws Exception {
         RunConfig config = ConfigLoader.load("tiny", null, List.of());
