@@ -12,11 +12,12 @@ import dev.gantry.train.GanTrainer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code gantry bench step}: times training steps and, in the same process, the matrix products
@@ -26,6 +27,10 @@ import picocli.CommandLine.Parameters;
  * does one product forward, one for its weight gradient when its parameters train in that pass,
  * and one for its input gradient when its input needs one. The step and the products are timed in
  * alternating blocks and the median block is reported, so both see the same machine state.
+ *
+ * <p>For {@code model.arch = dcgan} the reference is the step's convolutions, transposed
+ * convolutions and dense layers instead, each timed alone with the gradients its passes need
+ * ({@link BenchConv}); its target ratio is 1.5 (the MLP's 1.3).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Speed benchmarks (not tests).",
         subcommands = {BenchCommand.Step.class, BenchCommand.Memory.class})
@@ -40,14 +45,12 @@ public final class BenchCommand extends CommandGroup {
 
     /** {@code gantry bench step}. */
     @Command(name = "step", mixinStandardHelpOptions = true,
-            description = "Time training steps against the matrix products they contain (synthetic data of MNIST's shape).")
+            description = {"Time training steps against the matrix products they contain (random data of the preset's shape).",
+                    "For model.arch = dcgan: against the convolutions, transposed convolutions and dense products they contain."})
     public static final class Step implements Callable<Integer> {
 
-        @Option(names = "--preset", defaultValue = "paper-mnist", description = "preset to time (default: ${DEFAULT-VALUE})")
-        String preset;
-
-        @Option(names = "--set", paramLabel = "KEY=VALUE", description = "override a config key (repeatable)")
-        List<String> sets = new ArrayList<>();
+        @Mixin
+        PresetOptions config = new PresetOptions("paper-mnist");
 
         @Option(names = "--steps", defaultValue = "50", description = "steps per timed block (default: ${DEFAULT-VALUE})")
         int steps;
@@ -55,18 +58,15 @@ public final class BenchCommand extends CommandGroup {
         @Option(names = "--blocks", defaultValue = "5", description = "timed blocks of each kind (default: ${DEFAULT-VALUE})")
         int blocks;
 
-        @Option(names = "--json", description = "print the result as JSON")
-        boolean json;
+        @Mixin
+        JsonOption json;
 
         @Override
         public Integer call() {
             if (steps <= 0 || blocks <= 0) {
                 throw new BadInputException("--steps and --blocks must be > 0");
             }
-            List<String> all = new ArrayList<>(sets);
-            all.add("train.stats_every=" + steps);
-            all.add("monitor.parzen_every=0");
-            RunConfig c = ConfigLoader.load(preset, null, all);
+            RunConfig c = config.load(List.of("train.stats_every=" + steps, "monitor.parzen_every=0"));
             int batch = c.train().batchSize();
             int perStep = "alternating".equals(c.train().schedule()) ? c.train().k() : 1;
             int n = batch * perStep * steps;
@@ -78,6 +78,9 @@ public final class BenchCommand extends CommandGroup {
                 pixels[i] = (float) rng.nextDouble();
             }
             ImageSet data = ImageSet.unlabelled("bench", shape, pixels);
+            if ("dcgan".equals(c.model().arch())) {
+                return convolutional(c, shape, data);
+            }
             List<MatMul> products = products(c, shape.dim());
             double flops = products.stream().mapToDouble(MatMul::flops).sum();
 
@@ -101,7 +104,7 @@ public final class BenchCommand extends CommandGroup {
             double step = median(stepMs);
             double mm = median(mmMs);
             double ratio = step / mm;
-            if (json) {
+            if (json.json) {
                 ObjectNode o = ConfigLoader.mapper().createObjectNode();
                 o.put("preset", c.preset());
                 o.put("batch", batch);
@@ -121,6 +124,109 @@ public final class BenchCommand extends CommandGroup {
                         products.size(), flops / 1e9, mm, flops / 1e9 / (mm / 1e3));
                 System.out.printf("full training step:          %.2f ms%n", step);
                 System.out.printf("ratio step / matrix products: %.3f (target <= 1.3)%n", ratio);
+            }
+            return Main.OK;
+        }
+
+        /**
+         * The step against the convolutions, transposed convolutions and dense products it contains
+         * ({@link BenchConv}), timed in the same alternating blocks as the paper MLP's products.
+         */
+        private int convolutional(RunConfig c, dev.gantry.data.ImageShape shape, ImageSet data) {
+            int batch = c.train().batchSize();
+            List<BenchConv.Use> uses = BenchConv.uses(c, shape);
+            int ops = uses.stream().mapToInt(BenchConv.Use::times).sum();
+            double flops = uses.stream().mapToDouble(u -> u.flops(batch)).sum();
+            double[] stepMs = new double[blocks];
+            double[] refMs = new double[blocks];
+            double[][] useMs = new double[uses.size()][blocks];     // per step: times × one run
+            try (GanTrainer trainer = new GanTrainer(c, data); BenchConv.Timer timer = new BenchConv.Timer(uses, batch)) {
+                trainer.train(1);          // warm-up: allocator, JIT, optimizer state
+                timer.time(Math.min(steps, 5));
+                for (int b = 0; b < blocks; b++) {
+                    long t0 = System.nanoTime();
+                    trainer.train(trainer.epoch() + 1);
+                    stepMs[b] = (System.nanoTime() - t0) / 1e6 / steps;
+                    double[] one = timer.time(steps);
+                    for (int i = 0; i < uses.size(); i++) {
+                        useMs[i][b] = one[i] * uses.get(i).times();
+                        refMs[b] += useMs[i][b];
+                    }
+                }
+            }
+            double step = median(stepMs);
+            double ref = median(refMs);
+            double ratio = step / ref;
+            String threads = System.getProperty("ai.djl.pytorch.num_threads", "default");
+            String counted = "each convolution, transposed convolution and dense layer of G and D once per pass of the step that runs it,"
+                    + " timed alone on random tensors: forward (bias included) and the weight and/or input gradient that pass needs;"
+                    + " not batch norm, activations, losses or the optimizer";
+            boolean penalty = c.loss().gpWeight() > 0;
+            // Per kind: layers, runs per step, GFLOP and the median over blocks of the kind's ms.
+            Map<BenchConv.Kind, double[]> kinds = new java.util.EnumMap<>(BenchConv.Kind.class);
+            for (BenchConv.Kind k : BenchConv.Kind.values()) {
+                List<Integer> idx = new ArrayList<>();
+                for (int i = 0; i < uses.size(); i++) {
+                    if (uses.get(i).layer().kind() == k) {
+                        idx.add(i);
+                    }
+                }
+                if (idx.isEmpty()) {
+                    continue;
+                }
+                double[] perBlock = new double[blocks];
+                for (int b = 0; b < blocks; b++) {
+                    for (int i : idx) {
+                        perBlock[b] += useMs[i][b];
+                    }
+                }
+                long layers = idx.stream().map(i -> uses.get(i).layer()).distinct().count();
+                int runs = idx.stream().mapToInt(i -> uses.get(i).times()).sum();
+                double gflop = idx.stream().mapToDouble(i -> uses.get(i).flops(batch)).sum() / 1e9;
+                kinds.put(k, new double[] {layers, runs, gflop, median(perBlock)});
+            }
+            if (json.json) {
+                ObjectNode o = ConfigLoader.mapper().createObjectNode();
+                o.put("preset", c.preset());
+                o.put("batch", batch);
+                o.put("threads", threads);
+                o.put("step_ms", step);
+                o.put("matmul_ms", ref);
+                o.put("ratio", ratio);
+                o.put("matmuls_per_step", ops);
+                o.put("gflop_per_step", flops / 1e9);
+                o.put("matmul_gflops", flops / 1e9 / (ref / 1e3));
+                o.put("target_ratio", 1.5);
+                o.put("reference", "convolutions and dense products");
+                o.put("counted", counted);
+                o.put("gradient_penalty", penalty ? "not counted" : "none");
+                var arr = o.putArray("breakdown");
+                kinds.forEach((k, v) -> arr.addObject().put("kind", k.label).put("layers", (int) v[0]).put("runs_per_step", (int) v[1])
+                        .put("gflop_per_step", v[2]).put("ms", v[3]));
+                var layers = o.putArray("layers");
+                for (int i = 0; i < uses.size(); i++) {
+                    BenchConv.Use u = uses.get(i);
+                    layers.addObject().put("layer", u.layer().describe().replaceAll(" +", " ")).put("kind", u.layer().kind().label)
+                            .put("input", u.layer().inputShape(batch).toString()).put("weight_grad", u.weightGrad())
+                            .put("input_grad", u.inputGrad()).put("runs_per_step", u.times()).put("ms", median(useMs[i]));
+                }
+                System.out.println(o.toString());
+            } else {
+                System.out.printf("preset %s, batch %d, schedule %s, threads %s, %d blocks of %d steps (median block)%n",
+                        c.preset(), batch, c.train().schedule(), threads, blocks, steps);
+                System.out.println("counted: " + counted + (penalty ? "; the gradient penalty's passes are NOT counted" : ""));
+                int width = uses.stream().mapToInt(u -> u.layer().describe().length()).max().orElse(0);
+                System.out.printf("  %-" + width + "s  %-18s %s  %8s%n", "layer", "each run", "runs", "ms/step");
+                for (int i = 0; i < uses.size(); i++) {
+                    BenchConv.Use u = uses.get(i);
+                    System.out.printf("  %-" + width + "s  %-18s %4d  %8.2f%n", u.layer().describe(), u.grads(), u.times(), median(useMs[i]));
+                }
+                kinds.forEach((k, v) -> System.out.printf("  %-14s %d layers, %2d runs per step, %.3f GFLOP, %8.2f ms%n",
+                        k.label, (int) v[0], (int) v[1], v[2], v[3]));
+                System.out.printf("convolutions and products of one step: %d runs, %.3f GFLOP, %.2f ms (%.1f GFLOP/s)%n",
+                        ops, flops / 1e9, ref, flops / 1e9 / (ref / 1e3));
+                System.out.printf("full training step:          %.2f ms%n", step);
+                System.out.printf("ratio step / convolutions and products: %.3f (target <= 1.5)%n", ratio);
             }
             return Main.OK;
         }
@@ -155,11 +261,8 @@ public final class BenchCommand extends CommandGroup {
             description = "Train N steps of a preset and report resident memory (RSS) growth; a leak check.")
     public static final class Memory implements Callable<Integer> {
 
-        @Option(names = "--preset", defaultValue = "toy-ring8", description = "preset (default: ${DEFAULT-VALUE})")
-        String preset;
-
-        @Option(names = "--set", paramLabel = "KEY=VALUE", description = "override a config key (repeatable)")
-        List<String> sets = new ArrayList<>();
+        @Mixin
+        PresetOptions config = new PresetOptions("toy-ring8");
 
         @Option(names = "--steps", defaultValue = "5000", description = "training steps (default: ${DEFAULT-VALUE})")
         int steps;
@@ -167,17 +270,15 @@ public final class BenchCommand extends CommandGroup {
         @Option(names = "--warmup", defaultValue = "500", description = "steps before the baseline is taken (default: ${DEFAULT-VALUE})")
         int warmup;
 
-        @Option(names = "--json", description = "print the result as JSON")
-        boolean json;
+        @Mixin
+        JsonOption json;
 
         @Override
         public Integer call() throws Exception {
             if (steps <= 0 || warmup < 0) {
                 throw new BadInputException("--steps must be > 0 and --warmup >= 0");
             }
-            List<String> all = new ArrayList<>(sets);
-            all.add("monitor.parzen_every=0");
-            RunConfig c = ConfigLoader.load(preset, null, all);
+            RunConfig c = config.load(List.of("monitor.parzen_every=0"));
             ImageSet data = dev.gantry.data.Datasets.trainingSet(c, System.err);
             List<long[]> samples = new ArrayList<>();
             try (GanTrainer trainer = new GanTrainer(c, data)) {
@@ -203,7 +304,7 @@ public final class BenchCommand extends CommandGroup {
                 }
                 trainer.train((warmup + steps) / perEpoch + 2);
                 long growth = samples.isEmpty() ? 0 : samples.get(samples.size() - 1)[1] - baseline[0];
-                if (json) {
+                if (json.json) {
                     ObjectNode o = ConfigLoader.mapper().createObjectNode();
                     o.put("preset", c.preset());
                     o.put("loss", c.loss().name());

@@ -2,11 +2,10 @@ package dev.gantry.cli;
 
 import dev.gantry.config.ConfigKeys;
 import dev.gantry.config.ConfigLoader;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code gantry config}: shows the keys and resolved configs. */
@@ -36,19 +35,12 @@ public final class ConfigCommand extends CommandGroup {
     /** {@code gantry config show}. */
     @Command(name = "show", mixinStandardHelpOptions = true, description = "Print the config a train command would use.")
     public static final class Show implements Callable<Integer> {
-        @Option(names = "--preset", paramLabel = "NAME")
-        String preset;
-
-        @Option(names = "--config", paramLabel = "FILE")
-        Path configFile;
-
-        @Option(names = "--set", paramLabel = "KEY=VALUE")
-        List<String> sets = new ArrayList<>();
+        @Mixin
+        ConfigOptions config;
 
         @Override
         public Integer call() {
-            String name = preset == null && configFile == null ? "paper-mnist" : preset;
-            System.out.println(ConfigLoader.toJson(ConfigLoader.load(name, configFile, sets)));
+            System.out.println(ConfigLoader.toJson(config.load(List.of())));
             return Main.OK;
         }
     }

@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -57,11 +58,11 @@ public final class EvalCommand extends CommandGroup {
         @Option(names = "--n", paramLabel = "N", defaultValue = "10000", description = "number of samples (default: ${DEFAULT-VALUE})")
         int n;
 
-        @Option(names = "--checkpoint", paramLabel = "latest|STEP", defaultValue = "latest", description = "with RUN_DIR (default: ${DEFAULT-VALUE})")
-        String checkpoint;
+        @Mixin
+        CheckpointOption checkpoint;
 
-        @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "seed of the sampling noise (default: ${DEFAULT-VALUE})")
-        long seed;
+        @Mixin
+        NoiseSeedOption seed;
 
         @Option(names = "--data-dir", paramLabel = "DIR", description = "directory of the dataset's files (default: the cache)")
         Path dataDir;
@@ -69,8 +70,8 @@ public final class EvalCommand extends CommandGroup {
         @Option(names = "--data", paramLabel = "NAME", description = "dataset whose validation and test images are scored (default: the run's, or mnist for --samples)")
         String dataName;
 
-        @Option(names = "--json", description = "print the result as JSON")
-        boolean json;
+        @Mixin
+        JsonOption json;
 
         @Option(names = "--split", paramLabel = "test|valid", defaultValue = "test",
                 description = "score MNIST test (the paper's Table 1), or valid = train[51000:60000] for choosing a checkpoint without touching test (default: ${DEFAULT-VALUE})")
@@ -111,13 +112,13 @@ public final class EvalCommand extends CommandGroup {
                 samples = train.slice(0, n).pixels();
                 what = "real train[0:" + n + "]";
             } else {
-                ckpt = SampleCommand.resolveCheckpoint(run, checkpoint);
+                ckpt = checkpoint.resolve(run);
                 try (NDManager manager = NDManager.newBaseManager()) {
                     Generator g = Checkpoint.generator(ckpt, manager);
                     if (g.outputDim() != dim) {
                         throw new BadInputException(ckpt + " makes " + g.outputShape() + " images, but " + name + " has " + dataset.shape());
                     }
-                    Seeds.seedEngine(seed, Seeds.EVAL, 0);
+                    Seeds.seedEngine(seed.seed, Seeds.EVAL, 0);
                     samples = Sampler.generate(g, manager, n);
                 }
                 what = ckpt.toString();
@@ -158,7 +159,7 @@ public final class EvalCommand extends CommandGroup {
                 o.put("epoch", meta.path("epoch").asInt());
                 run.appendMetric(o);
             }
-            if (json) {
+            if (json.json) {
                 System.out.println(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(o));
             } else {
                 System.out.printf("Parzen log-likelihood of %s %s: %.1f ± %.1f nats (sigma %.4f, %d samples from %s, %.1f s)%n",
@@ -184,8 +185,8 @@ public final class EvalCommand extends CommandGroup {
         @Option(names = "--mixture", required = true, paramLabel = "ring8|grid25", description = "the mixture the samples should cover")
         String mixture;
 
-        @Option(names = "--json", description = "print the result as JSON")
-        boolean json;
+        @Mixin
+        JsonOption json;
 
         @Override
         public Integer call() throws Exception {
@@ -204,7 +205,7 @@ public final class EvalCommand extends CommandGroup {
                 spec.commandLine().getErr().flush();
             }
             java.io.PrintWriter out = spec.commandLine().getOut();
-            if (json) {
+            if (json.json) {
                 var mapper = new com.fasterxml.jackson.databind.ObjectMapper()
                         .setPropertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE);
                 ObjectNode o = mapper.createObjectNode();

@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -35,8 +36,8 @@ public final class FiguresCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "RUN_DIR")
     Path runDir;
 
-    @Option(names = "--checkpoint", paramLabel = "latest|STEP", defaultValue = "latest")
-    String checkpoint;
+    @Mixin
+    CheckpointOption checkpoint;
 
     @Option(names = "--rows", defaultValue = "6", description = "rows of both figures (default: ${DEFAULT-VALUE})")
     int rows;
@@ -47,8 +48,8 @@ public final class FiguresCommand implements Callable<Integer> {
     @Option(names = "--steps", defaultValue = "10", description = "images per line of Figure 3 (default: ${DEFAULT-VALUE})")
     int steps;
 
-    @Option(names = "--seed", defaultValue = "0", description = "seed of the noise (default: ${DEFAULT-VALUE})")
-    long seed;
+    @Mixin
+    NoiseSeedOption seed;
 
     @Override
     public Integer call() throws Exception {
@@ -56,7 +57,7 @@ public final class FiguresCommand implements Callable<Integer> {
             throw new BadInputException("--rows and --cols must be > 0 and --steps >= 2");
         }
         RunDirectory run = RunDirectory.open(runDir);
-        Path ckpt = SampleCommand.resolveCheckpoint(run, checkpoint);
+        Path ckpt = checkpoint.resolve(run);
         RunConfig config = run.readConfig();
         // Nearest neighbours among the run's whole training split (generated sets: as many as trained on).
         ImageSet train = Datasets.load(config, Split.TRAIN, System.err);
@@ -70,7 +71,7 @@ public final class FiguresCommand implements Callable<Integer> {
         try (NDManager manager = NDManager.newBaseManager()) {
             Generator g = Checkpoint.generator(ckpt, manager);
             // Figure 2: rows × cols samples; the last sample of each row gets its nearest training image.
-            Seeds.seedEngine(seed, Seeds.EVAL, 2);
+            Seeds.seedEngine(seed.seed, Seeds.EVAL, 2);
             float[] samples = Sampler.generate(g, manager, rows * cols);
             float[] last = new float[rows * d];
             for (int r = 0; r < rows; r++) {
@@ -86,7 +87,7 @@ public final class FiguresCommand implements Callable<Integer> {
                     cols + 1, 2, c -> c == cols));
 
             // Figure 3: straight lines between random points of z space (the prior's cube is convex).
-            Seeds.seedEngine(seed, Seeds.EVAL, 3);
+            Seeds.seedEngine(seed.seed, Seeds.EVAL, 3);
             float[] lines;
             try (NDManager sm = manager.newSubManager()) {
                 NDArray a = g.sampleNoise(sm, rows);                                // [rows, z]

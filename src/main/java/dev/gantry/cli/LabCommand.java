@@ -62,14 +62,14 @@ public final class LabCommand extends CommandGroup {
         @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "seed of every initialisation and batch (default: ${DEFAULT-VALUE})")
         long seed;
 
-        @Option(names = "--json", description = "print the result as one JSON object")
-        boolean json;
+        @Mixin
+        JsonOption json;
     }
 
     /** Prints a result: its line, or JSON with the experiment's name (NaN as null). */
     static int print(CommandLine.Model.CommandSpec spec, Common common, String experiment, Object result, String line) {
         PrintWriter out = spec.commandLine().getOut();
-        if (common.json) {
+        if (common.json.json) {
             ObjectMapper mapper = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
             ObjectNode o = mapper.createObjectNode();
             o.put("experiment", experiment);

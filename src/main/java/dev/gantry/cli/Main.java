@@ -15,7 +15,8 @@ import picocli.CommandLine.Command;
 @Command(name = "gantry", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Train, evaluate and understand generative adversarial networks.",
         subcommands = {TrainCommand.class, ResumeCommand.class, SampleCommand.class, EvalCommand.class,
-                DataCommand.class, BenchCommand.class, ReportCommand.class, ConfigCommand.class, FiguresCommand.class, LabCommand.class, CommandLine.HelpCommand.class})
+                DataCommand.class, BenchCommand.class, ReportCommand.class, ConfigCommand.class, FiguresCommand.class, LabCommand.class,
+                ClassifierCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     public static final int OK = 0;

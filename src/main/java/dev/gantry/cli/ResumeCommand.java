@@ -11,6 +11,7 @@ import dev.gantry.run.RunDirectory;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -23,28 +24,26 @@ public final class ResumeCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "RUN_DIR", description = "a run directory made by gantry train")
     Path runDir;
 
-    @Option(names = "--epochs", paramLabel = "N", description = "train until N epochs in total (default: the run's train.epochs)")
-    Integer epochs;
+    @Mixin
+    EpochsOption epochs;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE",
             description = "change a key that does not alter the trajectory (train.epochs, train.keep_every, monitor.*, ...)")
     java.util.List<String> sets = new java.util.ArrayList<>();
 
-    @Option(names = "--quiet", description = "no progress bar")
-    boolean quiet;
+    @Mixin
+    QuietOption quiet;
 
     @Override
     public Integer call() throws Exception {
         RunDirectory run = RunDirectory.open(runDir);
         RunConfig config = run.readConfig();
         Path ckpt = Checkpoint.latest(run.checkpoints());
-        java.util.List<String> changes = new java.util.ArrayList<>(sets);
-        if (epochs != null) {
-            if (epochs <= 0) {
-                throw new BadInputException("--epochs must be > 0 (got " + epochs + ")");
-            }
-            changes.add("train.epochs=" + epochs);
+        if (epochs.epochs != null && epochs.epochs <= 0) {
+            throw new BadInputException("--epochs must be > 0 (got " + epochs.epochs + ")");
         }
+        java.util.List<String> changes = new java.util.ArrayList<>(sets);
+        changes.addAll(epochs.sets());
         for (String set : changes) {
             String key = set.contains("=") ? set.substring(0, set.indexOf('=')).trim() : set;
             if (!RunConfig.RESUMABLE_KEYS.contains(key)) {
@@ -80,7 +79,7 @@ public final class ResumeCommand implements Callable<Integer> {
             event.put("checkpoint", run.path().relativize(ckpt).toString());
             event.put("time", java.time.Instant.now().toString());
             run.appendEvent(event);
-            return TrainingSession.run(run, trainer, config.train().epochs(), quiet);
+            return TrainingSession.run(run, trainer, config.train().epochs(), quiet.quiet);
         }
     }
 }

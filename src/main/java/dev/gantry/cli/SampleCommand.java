@@ -5,7 +5,6 @@ import dev.gantry.data.ImageShape;
 import dev.gantry.models.Generator;
 import dev.gantry.models.Sampler;
 import dev.gantry.BadInputException;
-import dev.gantry.config.RunConfig;
 import dev.gantry.data.format.Npy;
 import dev.gantry.report.ImageGrid;
 import dev.gantry.run.Checkpoint;
@@ -16,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -28,8 +28,8 @@ public final class SampleCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "RUN_DIR")
     Path runDir;
 
-    @Option(names = "--checkpoint", paramLabel = "latest|STEP", defaultValue = "latest", description = "which checkpoint (default: ${DEFAULT-VALUE})")
-    String checkpoint;
+    @Mixin
+    CheckpointOption checkpoint;
 
     @Option(names = "--n", paramLabel = "N", required = true, description = "number of samples")
     int n;
@@ -37,8 +37,8 @@ public final class SampleCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE", required = true, description = "output file, .npy or .png (never overwritten)")
     Path out;
 
-    @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "seed of the noise (default: ${DEFAULT-VALUE})")
-    long seed;
+    @Mixin
+    NoiseSeedOption seed;
 
     @Override
     public Integer call() throws Exception {
@@ -53,12 +53,12 @@ public final class SampleCommand implements Callable<Integer> {
             throw new BadInputException("--out " + out + " already exists; Gantry never overwrites an existing file");
         }
         RunDirectory run = RunDirectory.open(runDir);
-        Path ckpt = resolveCheckpoint(run, checkpoint);
+        Path ckpt = checkpoint.resolve(run);
         float[] samples;
         ImageShape shape;
         try (NDManager manager = NDManager.newBaseManager()) {
             Generator g = Checkpoint.generator(ckpt, manager);
-            Seeds.seedEngine(seed, Seeds.EVAL, 0);
+            Seeds.seedEngine(seed.seed, Seeds.EVAL, 0);
             samples = Sampler.generate(g, manager, n);
             shape = g.outputShape();
         }
@@ -73,17 +73,5 @@ public final class SampleCommand implements Callable<Integer> {
         }
         System.out.printf("wrote %d samples from %s to %s%n", n, ckpt, out);
         return Main.OK;
-    }
-
-    /** A checkpoint of a run: "latest" or a step number. */
-    static Path resolveCheckpoint(RunDirectory run, String which) {
-        if ("latest".equals(which)) {
-            return Checkpoint.latest(run.checkpoints());
-        }
-        try {
-            return Checkpoint.atStep(run.checkpoints(), Long.parseLong(which));
-        } catch (NumberFormatException e) {
-            throw new BadInputException("--checkpoint: expected 'latest' or a step number, got '" + which + "'");
-        }
     }
 }

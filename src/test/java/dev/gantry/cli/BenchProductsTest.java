@@ -2,11 +2,23 @@ package dev.gantry.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.gantry.cli.BenchConv.Kind;
+import dev.gantry.cli.BenchConv.Layer;
+import dev.gantry.cli.BenchConv.Use;
 import dev.gantry.config.ConfigLoader;
+import dev.gantry.config.RunConfig;
+import dev.gantry.data.Datasets;
+import dev.gantry.data.ImageShape;
+import dev.gantry.models.Models;
+import dev.gantry.nn.Param;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** The matrix products `gantry bench step` attributes to one step, counted by hand for the paper's networks. */
+/** The matrix products (and, for DCGAN, convolutions) `gantry bench step` attributes to one step, counted by hand. */
 class BenchProductsTest {
 
     @Test
@@ -29,5 +41,104 @@ class BenchProductsTest {
         var c = ConfigLoader.load("mnist-mlp-adam", null, List.of("train.k=3"));
         // Per D step: frozen G forward (3), D real (8), D fake (8); then G (8) and frozen D (6).
         assertThat(BenchCommand.products(c, 784)).hasSize(3 * (3 + 8 + 8) + 8 + 6);
+    }
+
+    private static Layer conv(String net, String name, Kind kind, int in, int out, int inSize, int outSize) {
+        return new Layer(net, name, kind, in, out, 4, 2, 1, 0, inSize, outSize);
+    }
+
+    @Test
+    void dcganMnistLayers() {
+        RunConfig c = ConfigLoader.load("dcgan-mnist", null, List.of());
+        ImageShape shape = Datasets.of(c).shape();
+        assertThat(shape).isEqualTo(new ImageShape(1, 28, 28));
+        assertThat(BenchConv.generatorLayers(c, shape)).containsExactly(
+                Layer.dense("G", "g.project", 100, 128 * 7 * 7),
+                conv("G", "g.up1", Kind.CONV_TRANSPOSE, 128, 64, 7, 14),
+                conv("G", "g.up2", Kind.CONV_TRANSPOSE, 64, 1, 14, 28));
+        assertThat(BenchConv.discriminatorLayers(c, shape)).containsExactly(
+                conv("D", "d.conv1", Kind.CONV, 1, 64, 28, 14),
+                conv("D", "d.conv2", Kind.CONV, 64, 128, 14, 7),
+                Layer.dense("D", "d.out", 6272, 1));
+    }
+
+    @Test
+    void tinyDcganLayers() {
+        RunConfig c = ConfigLoader.load("tiny-dcgan", null, List.of());
+        ImageShape shape = Datasets.of(c).shape();
+        assertThat(BenchConv.generatorLayers(c, shape)).containsExactly(
+                Layer.dense("G", "g.project", 8, 8 * 7 * 7),
+                conv("G", "g.up1", Kind.CONV_TRANSPOSE, 8, 4, 7, 14),
+                conv("G", "g.up2", Kind.CONV_TRANSPOSE, 4, 1, 14, 28));
+        assertThat(BenchConv.discriminatorLayers(c, shape)).containsExactly(
+                conv("D", "d.conv1", Kind.CONV, 1, 4, 28, 14),
+                conv("D", "d.conv2", Kind.CONV, 4, 8, 14, 7),
+                Layer.dense("D", "d.out", 392, 1));
+    }
+
+    @Test
+    void alternatingDcganStepCounts() {
+        RunConfig c = ConfigLoader.load("dcgan-mnist", null, List.of());   // alternating, k = 1
+        ImageShape shape = Datasets.of(c).shape();
+        List<Layer> g = BenchConv.generatorLayers(c, shape);
+        List<Layer> d = BenchConv.discriminatorLayers(c, shape);
+        // Frozen G forward for D's step, then G trains (z needs no gradient); D trains on real and on
+        // fake (its first layer's input needs none), then, frozen, carries G's gradient to its input.
+        assertThat(BenchConv.uses(c, shape)).containsExactly(
+                new Use(g.get(0), false, false, 1), new Use(g.get(0), true, false, 1),
+                new Use(g.get(1), false, false, 1), new Use(g.get(1), true, true, 1),
+                new Use(g.get(2), false, false, 1), new Use(g.get(2), true, true, 1),
+                new Use(d.get(0), false, true, 1), new Use(d.get(0), true, false, 2),
+                new Use(d.get(1), false, true, 1), new Use(d.get(1), true, true, 2),
+                new Use(d.get(2), false, true, 1), new Use(d.get(2), true, true, 2));
+        // k = 3: each D step repeats the frozen G forward and both D passes.
+        RunConfig k3 = ConfigLoader.with(c, "train.k=3");
+        assertThat(BenchConv.uses(k3, shape)).contains(new Use(g.get(1), false, false, 3), new Use(d.get(1), true, true, 6),
+                new Use(d.get(1), false, true, 1), new Use(g.get(1), true, true, 1));
+        assertThat(BenchConv.uses(k3, shape).stream().mapToInt(Use::times).sum()).isEqualTo(3 * (3 + 3 + 3) + 3 + 3);
+    }
+
+    @Test
+    void simultaneousDcganStepCountsAndFlops() {
+        RunConfig c = ConfigLoader.load("tiny-dcgan", null, List.of("train.schedule=simultaneous"));
+        ImageShape shape = Datasets.of(c).shape();
+        List<Layer> g = BenchConv.generatorLayers(c, shape);
+        List<Layer> d = BenchConv.discriminatorLayers(c, shape);
+        List<Use> uses = BenchConv.uses(c, shape);
+        assertThat(uses).containsExactly(
+                new Use(g.get(0), true, false, 1), new Use(g.get(1), true, true, 1), new Use(g.get(2), true, true, 1),
+                new Use(d.get(0), false, true, 1), new Use(d.get(0), true, false, 2),
+                new Use(d.get(1), false, true, 1), new Use(d.get(1), true, true, 2),
+                new Use(d.get(2), false, true, 1), new Use(d.get(2), true, true, 2));
+        int b = c.train().batchSize();
+        // D's first convolution: 2·B·out·14²·in·4² per product; forward + dW twice, forward + dX once.
+        assertThat(uses.get(4).flops(b)).isEqualTo(2 * 2 * (2.0 * b * 4 * 14 * 14 * 1 * 16));
+        assertThat(uses.get(3).flops(b)).isEqualTo(2 * (2.0 * b * 4 * 14 * 14 * 1 * 16));
+        // G's last transposed convolution: every input pixel of every input channel meets 4² taps of each output channel.
+        assertThat(uses.get(2).flops(b)).isEqualTo(3 * (2.0 * b * 4 * 14 * 14 * 1 * 16));
+    }
+
+    @Test
+    void dcganLayersMatchTheNetworksGantryBuilds() {
+        for (String preset : List.of("dcgan-mnist", "tiny-dcgan", "dcgan-cifar10")) {
+            RunConfig c = ConfigLoader.load(preset, null, List.of());
+            ImageShape shape = Datasets.of(c).shape();
+            try (NDManager m = NDManager.newBaseManager()) {
+                Models.Pair nets = Models.build(m, c.model(), shape, 0.5);
+                List<Param> params = new ArrayList<>(nets.generator().params());
+                params.addAll(nets.discriminator().params());
+                List<String> built = params.stream()
+                        .filter(p -> p.name().endsWith(".weight") && !p.name().contains(".bn"))
+                        .map(p -> p.name() + " " + p.array().getShape()).toList();
+                List<String> listed = Stream.concat(BenchConv.generatorLayers(c, shape).stream(),
+                                BenchConv.discriminatorLayers(c, shape).stream())
+                        .map(l -> l.name() + ".weight " + l.weightShape()).toList();
+                assertThat(listed).as(preset).isEqualTo(built);
+            }
+        }
+        RunConfig cifar = ConfigLoader.load("dcgan-cifar10", null, List.of());
+        List<Layer> g = BenchConv.generatorLayers(cifar, Datasets.of(cifar).shape());
+        assertThat(g.get(g.size() - 1).outSize()).isEqualTo(32);
+        assertThat(g.get(1).inputShape(64)).isEqualTo(new Shape(64, 256, 4, 4));
     }
 }

@@ -168,7 +168,14 @@ class CliTest {
             "train --preset tiny --epochs 0 --quiet|train.epochs",
             "train --preset tiny --epochs x --quiet|--epochs",
             "data fetch cifar|cifar",
-            "bench step --steps 0|--steps"})
+            "bench step --steps 0|--steps",
+            "bench step --blocks 0 --json|--blocks",
+            "bench memory --preset nope|nope",
+            "bench memory --set no.such=1|no.such",
+            "config show --set no.such=1|no.such",
+            "config show --preset nope|nope",
+            "sample x --n 1 --out x.npy --seed abc|--seed",
+            "eval parzen --samples x.npy --json --seed abc|--seed"})
     void badArgumentsExitTwoNamingTheKey(String args, String key) {
         Result r = gantry(args.split(" "));
         assertThat(r.code()).as(r.err()).isEqualTo(2);
@@ -250,5 +257,125 @@ class CliTest {
             }
         }
         return m;
+    }
+
+    /** Mixin classes (nested ones included) of a command, by simple class name. */
+    private static List<picocli.CommandLine.Model.CommandSpec> mixins(picocli.CommandLine.Model.CommandSpec spec) {
+        List<picocli.CommandLine.Model.CommandSpec> all = new java.util.ArrayList<>();
+        for (var m : spec.mixins().values()) {
+            all.add(m);
+            all.addAll(mixins(m));
+        }
+        return all;
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "train|ConfigOptions EpochsOption QuietOption|--preset --config --set --epochs --quiet",
+            "resume|EpochsOption QuietOption|--epochs --quiet",
+            "sample|CheckpointOption NoiseSeedOption|--checkpoint --seed",
+            "eval parzen|CheckpointOption NoiseSeedOption JsonOption|--checkpoint --seed --json",
+            "eval modes|JsonOption|--json",
+            "figures|CheckpointOption NoiseSeedOption|--checkpoint --seed",
+            "bench step|PresetOptions JsonOption|--preset --set --json",
+            "bench memory|PresetOptions JsonOption|--preset --set --json",
+            "config show|ConfigOptions|--preset --config --set",
+            "lab optimal-d|Common JsonOption|--json --seed --out",
+            "lab force-field|Common JsonOption|--json --seed --out"})
+    void sharedOptionsComeFromTheMixins(String command, String mixinNames, String options) {
+        picocli.CommandLine cl = Main.newCommandLine();
+        for (String word : command.split(" ")) {
+            cl = cl.getSubcommands().get(word);
+        }
+        String help = cl.getUsageMessage(picocli.CommandLine.Help.Ansi.OFF);
+        List<picocli.CommandLine.Model.CommandSpec> mixins = mixins(cl.getCommandSpec());
+        assertThat(mixins.stream().map(m -> m.userObject().getClass().getSimpleName()).toList())
+                .as(command).containsAll(List.of(mixinNames.split(" ")));
+        for (String option : options.split(" ")) {
+            assertThat(help).as(command + " --help").containsPattern(java.util.regex.Pattern.quote(option) + "[=\\s\\]]");
+            assertThat(mixins).as(command + " " + option + " comes from a mixin").anyMatch(m -> m.findOption(option) != null);
+        }
+    }
+
+    @Test
+    void mixinDefaultsAreEachCommandsOwn() {
+        picocli.CommandLine cl = Main.newCommandLine();
+        var bench = cl.getSubcommands().get("bench");
+        BenchCommand.Step step = bench.getSubcommands().get("step").getCommand();
+        BenchCommand.Memory memory = bench.getSubcommands().get("memory").getCommand();
+        cl.parseArgs("bench", "memory", "--preset", "tiny", "--set", "train.k=2");
+        assertThat(memory.config.preset).isEqualTo("tiny");
+        cl.parseArgs("bench", "memory");            // picocli restores the defaults before each parse
+        assertThat(memory.config.preset).isEqualTo("toy-ring8");
+        assertThat(memory.config.sets).isEmpty();
+        cl.parseArgs("bench", "step");
+        assertThat(step.config.preset).isEqualTo("paper-mnist");
+        assertThat(step.steps).isEqualTo(50);
+        assertThat(step.blocks).isEqualTo(5);
+        assertThat(step.json.json).isFalse();
+        assertThat(bench.getSubcommands().get("memory").getUsageMessage()).contains("(default: toy-ring8)");
+        assertThat(bench.getSubcommands().get("step").getUsageMessage()).contains("(default: paper-mnist)");
+
+        SampleCommand sample = cl.getSubcommands().get("sample").getCommand();
+        cl.parseArgs("sample", "r", "--n", "1", "--out", "x.npy");
+        assertThat(sample.checkpoint.checkpoint).isEqualTo("latest");
+        assertThat(sample.seed.seed).isZero();
+
+        TrainCommand train = cl.getSubcommands().get("train").getCommand();
+        cl.parseArgs("train", "--epochs", "3", "--seed", "7", "--set", "optim.lr=0.05");
+        assertThat(train.config.load(List.of()).preset()).isEqualTo("paper-mnist");
+        assertThat(train.config.args()).containsExactly("--set optim.lr=0.05");
+        assertThat(train.epochs.sets()).containsExactly("train.epochs=3");
+        assertThat(train.quiet.quiet).isFalse();
+    }
+
+    @Test
+    void aBadCheckpointExitsTwoNamingTheOption() {
+        for (String[] args : List.of(
+                new String[] {"sample", run.toString(), "--checkpoint", "nope", "--n", "2", "--out", shared.resolve("c.npy").toString()},
+                new String[] {"figures", run.toString(), "--checkpoint", "nope"},
+                new String[] {"eval", "parzen", run.toString(), "--checkpoint", "nope", "--n", "10"})) {
+            Result r = gantry(args);
+            assertThat(r.code()).as(String.join(" ", args) + ": " + r.err()).isEqualTo(2);
+            assertThat(r.err()).contains("--checkpoint");
+        }
+        Result r = gantry("sample", run.toString(), "--checkpoint", "999999", "--n", "2", "--out", shared.resolve("c.npy").toString());
+        assertThat(r.code()).as(r.err()).isEqualTo(2);
+        assertThat(shared.resolve("c.npy")).doesNotExist();
+    }
+
+    @Test
+    void benchStepTimesTheConvolutionsOfADcganStep() throws Exception {
+        PrintStream oldOut = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Result r;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        try {
+            r = gantry("bench", "step", "--preset", "tiny-dcgan", "--steps", "2", "--blocks", "1", "--json");
+        } finally {
+            System.setOut(oldOut);
+        }
+        assertThat(r.code()).as(r.err()).isZero();
+        String[] lines = out.toString(StandardCharsets.UTF_8).trim().split("\n");
+        var o = dev.gantry.config.ConfigLoader.mapper().readTree(lines[lines.length - 1]);
+        for (String field : List.of("preset", "batch", "threads", "step_ms", "matmul_ms", "ratio", "matmuls_per_step",
+                "gflop_per_step", "matmul_gflops", "target_ratio", "reference", "counted", "breakdown", "layers")) {
+            assertThat(o.has(field)).as(field + " in " + o).isTrue();
+        }
+        assertThat(o.path("preset").asText()).isEqualTo("tiny-dcgan");
+        assertThat(o.path("target_ratio").asDouble()).isEqualTo(1.5);
+        assertThat(o.path("matmuls_per_step").asInt()).isEqualTo(15);   // alternating, k = 1: 6 runs in G, 9 in D
+        assertThat(o.path("step_ms").asDouble()).isPositive();
+        assertThat(o.path("matmul_ms").asDouble()).isPositive();
+        List<String> kinds = new java.util.ArrayList<>();
+        int runs = 0;
+        for (var k : o.path("breakdown")) {
+            kinds.add(k.path("kind").asText());
+            runs += k.path("runs_per_step").asInt();
+            assertThat(k.path("ms").asDouble()).isPositive();
+        }
+        assertThat(kinds).containsExactly("dense", "conv", "conv-transpose");
+        assertThat(runs).isEqualTo(15);
+        assertThat(o.path("layers")).hasSize(12);
     }
 }
