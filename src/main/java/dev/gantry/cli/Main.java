@@ -38,6 +38,7 @@ public final class Main implements Runnable {
 
     static CommandLine newCommandLine() {
         CommandLine cl = new CommandLine(new Main());
+        MetricCommand.register(cl.getSubcommands().get("eval"));
         cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
             PrintWriter err = cmd.getErr();
             Throwable bad = ex;

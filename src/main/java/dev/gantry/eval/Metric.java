@@ -1,7 +1,5 @@
 package dev.gantry.eval;
 
-import dev.gantry.data.Dataset;
-import java.io.PrintStream;
 import java.util.Map;
 
 /**
@@ -22,10 +20,10 @@ public interface Metric {
     int samples();
 
     /**
-     * Why the metric cannot judge samples of {@code dataset}, or null when it can (e.g. a
-     * classifier-based metric on a dataset without a classifier).
+     * Why the metric cannot judge samples of this evaluation's dataset, or null when it can (e.g.
+     * a classifier-based metric on a dataset without a classifier).
      */
-    default String unsuitableFor(Dataset dataset) {
+    default String unsuitable(Evaluation ev) {
         return null;
     }
 
@@ -33,15 +31,9 @@ public interface Metric {
      * Computes the metric.
      *
      * @param samples [n, C·H·W] in [0, 1], channel-major rows; n is at least {@link #samples()}
+     *     and the metric uses the first {@link #samples()}
      * @return the result as an ordered map of plain values, with at least {@code metric} and
      *     {@code value}; written as one line of a run's metrics.jsonl
      */
-    Map<String, Object> compute(float[] samples, int n, Reference reference);
-
-    /**
-     * Where the reference images come from.
-     *
-     * @param split "test" (the protocol's report) or "valid" (for choosing checkpoints without touching test)
-     */
-    record Reference(Dataset dataset, Dataset.Request request, String split, PrintStream log) {}
+    Map<String, Object> compute(float[] samples, int n, Evaluation ev);
 }

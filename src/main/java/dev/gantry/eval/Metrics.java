@@ -12,6 +12,13 @@ public final class Metrics {
 
     static {
         register(new Parzen10k());
+        register(new Classes10k());
+        register(new Cscore10k());
+        register(new FidLenet10k());
+        register(new KidLenet10k());
+        register(new PrLenet10k());
+        register(new DcLenet10k());
+        register(new StackedModes26k());
     }
 
     private Metrics() {}

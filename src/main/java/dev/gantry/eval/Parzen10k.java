@@ -36,12 +36,12 @@ public final class Parzen10k implements Metric {
     }
 
     @Override
-    public Map<String, Object> compute(float[] samples, int n, Reference ref) {
-        return compute(samples, n, ref, null);
+    public Map<String, Object> compute(float[] samples, int n, Evaluation ev) {
+        return compute(samples, Math.min(n, SAMPLES), ev, null);
     }
 
-    /** As {@link #compute(float[], int, Reference)}, with a fixed σ when {@code sigma} is not null. */
-    public Map<String, Object> compute(float[] samples, int n, Reference ref, Double sigma) {
+    /** As {@link #compute(float[], int, Evaluation)} on all n samples, with a fixed σ when {@code sigma} is not null. */
+    public Map<String, Object> compute(float[] samples, int n, Evaluation ref, Double sigma) {
         ImageSet validAll = ref.dataset().load(Split.VALID, ref.request());
         if (validAll.n() <= SELECTION_POINTS) {
             throw new BadInputException(ref.dataset().name() + "'s validation split has " + validAll.n()
@@ -51,6 +51,9 @@ public final class Parzen10k implements Metric {
         ImageSet scored = ref.split().equals("test") ? ref.dataset().load(Split.TEST, ref.request())
                 : validAll.slice(SELECTION_POINTS, validAll.n());
         int dim = ref.dataset().shape().dim();
+        if (samples.length != (long) n * dim) {
+            samples = java.util.Arrays.copyOf(samples, n * dim);
+        }
         long start = System.nanoTime();
         ParzenWindow.Result r;
         try (NDManager manager = NDManager.newBaseManager();

@@ -1,0 +1,208 @@
+package dev.gantry.cli;
+
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gantry.BadInputException;
+import dev.gantry.config.ConfigLoader;
+import dev.gantry.data.format.Npy;
+import dev.gantry.eval.Evaluation;
+import dev.gantry.eval.Metric;
+import dev.gantry.eval.Metrics;
+import dev.gantry.models.Generator;
+import dev.gantry.models.Sampler;
+import dev.gantry.run.Checkpoint;
+import dev.gantry.run.RunDirectory;
+import dev.gantry.util.Seeds;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code gantry eval METRIC} for every metric of the registry, and {@code gantry eval all}: the
+ * metric computed on a sample file or on samples drawn from a run's checkpoint; with a run, each
+ * result is appended to its metrics.jsonl with the checkpoint and the network it used. Everything
+ * is read and checked before anything is computed or written.
+ */
+@Command(mixinStandardHelpOptions = true)
+final class MetricCommand implements Callable<Integer> {
+
+    /** Registers one subcommand per metric, and {@code all}, under {@code eval}. */
+    static void register(picocli.CommandLine eval) {
+        for (String name : Metrics.names()) {
+            Metric m = Metrics.named(name);
+            picocli.CommandLine sub = new picocli.CommandLine(new MetricCommand(List.of(m)));
+            sub.getCommandSpec().usageMessage().description(m.description(),
+                    "With RUN_DIR, samples are drawn from its checkpoint and the result is appended to RUN_DIR/metrics.jsonl.");
+            eval.addSubcommand(name, sub);
+        }
+        picocli.CommandLine all = new picocli.CommandLine(new MetricCommand(null));
+        all.getCommandSpec().usageMessage().description("Every registered metric that applies to the dataset, one line each with its time: "
+                + String.join(", ", Metrics.names()) + ".");
+        eval.addSubcommand("all", all);
+    }
+
+    static final class Source {
+        @Option(names = "--samples", paramLabel = "FILE.npy", description = "samples: float32 [N, C*H*W] in [0, 1]")
+        Path samples;
+
+        @Parameters(index = "0", arity = "0..1", paramLabel = "RUN_DIR", description = "a run: samples are drawn from its checkpoint")
+        Path runDir;
+    }
+
+    private final List<Metric> fixed;
+
+    MetricCommand(List<Metric> metrics) {
+        this.fixed = metrics;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Source source;
+
+    @Mixin
+    CheckpointOption checkpoint;
+
+    @Mixin
+    NoiseSeedOption seed;
+
+    @Mixin
+    JsonOption json;
+
+    @Option(names = "--data", paramLabel = "NAME", description = "the dataset the samples imitate (default: the run's, or mnist for --samples)")
+    String dataName;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "directory of the dataset's files (default: the cache)")
+    Path dataDir;
+
+    @Option(names = "--classifier", paramLabel = "FILE", description = "a feature network to use instead of the shipped one")
+    Path classifier;
+
+    @Option(names = "--split", paramLabel = "test|valid", defaultValue = "test",
+            description = "reference images: test (report) or valid (choose checkpoints without touching test) (default: ${DEFAULT-VALUE})")
+    String split;
+
+    @Option(names = "--features", paramLabel = "OUT.npy",
+            description = "write the features a metric used: the samples' as OUT.npy, the reference's as OUT-reference.npy (never overwritten)")
+    Path features;
+
+    @Override
+    public Integer call() throws Exception {
+        RunDirectory run = source.runDir == null ? null : RunDirectory.open(source.runDir);
+        String name = dataName != null ? dataName : run != null ? run.readConfig().data().name() : "mnist";
+        if (features != null) {
+            Path ref = referencePath(features);
+            for (Path p : List.of(features, ref)) {
+                if (Files.exists(p)) {
+                    throw new BadInputException("--features: " + p + " already exists; Gantry never overwrites an existing file");
+                }
+            }
+        }
+        try (Evaluation ev = Evaluation.of(name, dataDir, split, classifier, System.err)) {
+            List<Metric> metrics = new ArrayList<>();
+            for (Metric m : fixed != null ? fixed : Metrics.names().stream().map(Metrics::named).toList()) {
+                String why = m.unsuitable(ev);
+                if (why == null) {
+                    metrics.add(m);
+                } else if (fixed != null) {
+                    throw new BadInputException(m.name() + ": " + why);
+                } else {
+                    System.err.println("gantry: skipping " + m.name() + ": " + why);
+                }
+            }
+            if (metrics.isEmpty()) {
+                throw new BadInputException("no metric applies to " + name);
+            }
+            int needed = metrics.stream().mapToInt(Metric::samples).max().orElse(0);
+            int dim = ev.dataset().shape().dim();
+            float[] samples;
+            int n;
+            Path ckpt = null;
+            String what;
+            if (source.samples != null) {
+                Npy.Matrix m = Npy.readImages(source.samples, dim);   // width, NaN and [0, 1] checked
+                if (m.rows() < needed) {
+                    throw new BadInputException(source.samples + " holds " + m.rows() + " samples; "
+                            + metrics.stream().filter(x -> x.samples() > m.rows()).map(Metric::name).findFirst().orElse("")
+                            + " needs " + needed);
+                }
+                samples = m.data();
+                n = m.rows();
+                what = source.samples.toString();
+            } else {
+                ckpt = checkpoint.resolve(run);
+                try (NDManager manager = NDManager.newBaseManager()) {
+                    Generator g = Checkpoint.generator(ckpt, manager);
+                    if (g.outputDim() != dim) {
+                        throw new BadInputException(ckpt + " makes " + g.outputShape() + " images, but " + name + " has " + ev.dataset().shape());
+                    }
+                    Seeds.seedEngine(seed.seed, Seeds.EVAL, 0);
+                    samples = Sampler.generate(g, manager, needed);
+                    n = needed;
+                }
+                for (float v : samples) {
+                    if (!(v >= 0f && v <= 1f)) {
+                        throw new BadInputException(ckpt + " generates a value " + v + " outside [0, 1] (diverged weights?)");
+                    }
+                }
+                what = ckpt.toString();
+            }
+            List<ObjectNode> results = new ArrayList<>();
+            for (Metric m : metrics) {
+                long start = System.nanoTime();
+                Map<String, Object> r = m.compute(samples, n, ev);
+                double seconds = (System.nanoTime() - start) / 1e9;
+                ObjectNode o = ConfigLoader.mapper().valueToTree(r);
+                o.put("seconds", Math.round(seconds * 100) / 100.0);
+                o.put("source", what);
+                if (run != null) {
+                    var meta = Checkpoint.readMeta(ckpt);
+                    o.put("checkpoint", run.path().relativize(ckpt).toString());
+                    o.put("step", meta.path("step").asLong());
+                    o.put("epoch", meta.path("epoch").asInt());
+                }
+                results.add(o);
+                if (json.json) {
+                    System.out.println(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(o));
+                } else {
+                    System.out.println(summary(o));
+                }
+            }
+            if (features != null && metrics.stream().anyMatch(m -> m.name().contains("lenet"))) {
+                float[] f = ev.features(samples, Math.min(n, 10_000));
+                int width = f.length / Math.min(n, 10_000);
+                Npy.writeFloat32(features, f, Math.min(n, 10_000), width);
+                float[] rf = ev.referenceFeatures();
+                Npy.writeFloat32(referencePath(features), rf, rf.length / width, width);
+                System.err.println("gantry: features written to " + features + " and " + referencePath(features));
+            }
+            if (run != null) {
+                results.forEach(run::appendMetric);
+            }
+        }
+        return Main.OK;
+    }
+
+    static Path referencePath(Path features) {
+        String f = features.getFileName().toString();
+        String stem = f.endsWith(".npy") ? f.substring(0, f.length() - 4) : f;
+        return features.resolveSibling(stem + "-reference.npy");
+    }
+
+    private static String summary(ObjectNode o) {
+        StringBuilder s = new StringBuilder(String.format(java.util.Locale.ROOT, "%-18s %10.4f", o.path("metric").asText(), o.path("value").asDouble()));
+        for (String k : List.of("se", "sd", "recall", "density", "kl_uniform", "confident", "sigma")) {
+            if (o.has(k)) {
+                s.append(String.format(java.util.Locale.ROOT, "  %s %.4f", k, o.path(k).asDouble()));
+            }
+        }
+        s.append(String.format(java.util.Locale.ROOT, "  (%.1f s)", o.path("seconds").asDouble()));
+        return s.toString();
+    }
+}
