@@ -47,6 +47,7 @@ final class MetricCommand implements Callable<Integer> {
         all.getCommandSpec().usageMessage().description("Every registered metric that applies to the dataset, one line each with its time: "
                 + String.join(", ", Metrics.names()) + ".");
         eval.addSubcommand("all", all);
+        eval.addSubcommand("calibrate", new picocli.CommandLine(new CalibrateCommand()));
     }
 
     static final class Source {
