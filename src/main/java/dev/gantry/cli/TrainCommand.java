@@ -48,6 +48,7 @@ public final class TrainCommand implements Callable<Integer> {
         ImageSet data = Datasets.trainingSet(config, System.err);
         // The networks are built (and checked against the data's shape) before the run directory
         // exists: a model that does not fit leaves nothing behind.
+        MetricMonitorListener.metrics(config);   // unknown or unsuitable monitors fail before anything is made
         try (GanTrainer trainer = new GanTrainer(config, data)) {
             RunDirectory run = RunDirectory.create(runsRoot, config.preset(), runDir);
             run.writeConfig(config);

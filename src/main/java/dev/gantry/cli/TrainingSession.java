@@ -23,6 +23,7 @@ final class TrainingSession {
         RunFilesListener files = new RunFilesListener(run);
         trainer.addListener(files);
         trainer.addListener(new ParzenMonitorListener(run));
+        trainer.addListener(new MetricMonitorListener(run, trainer.config()));
         trainer.addListener(new dev.gantry.train.Diagnostics(trainer.config().diagnostics(), run::appendEvent, System.err));
         if (!quiet) {
             trainer.addListener(new ProgressListener(targetEpochs));

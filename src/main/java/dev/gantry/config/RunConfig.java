@@ -92,7 +92,9 @@ public record RunConfig(
             @JsonPropertyDescription("Parzen estimate on validation every N epochs; 0 = off") int parzenEvery,
             @JsonPropertyDescription("number of generated samples (kernel centres) of the monitor") int parzenSamples,
             @JsonPropertyDescription("kernel width of the monitor (the authors used 0.2)") double parzenSigma,
-            @JsonPropertyDescription("number of validation images scored by the monitor") int parzenPoints) {}
+            @JsonPropertyDescription("number of validation images scored by the monitor") int parzenPoints,
+            @JsonPropertyDescription("registered metrics to run as monitors, comma-separated (e.g. fid-lenet10k,classes10k; gantry eval --help lists them), against the validation split; empty = none") String metrics,
+            @JsonPropertyDescription("run monitor.metrics every N epochs; 0 = off") int metricsEvery) {}
 
     /** Alarms for the pathologies of GAN training, raised while it runs (docs/diagnostics.md). */
     public record DiagnosticsConfig(
@@ -108,6 +110,7 @@ public record RunConfig(
     public static final java.util.List<String> RESUMABLE_KEYS = java.util.List.of(
             "train.epochs", "train.stats_every", "train.checkpoint_keep", "train.keep_every", "train.grid_side",
             "monitor.parzen_every", "monitor.parzen_samples", "monitor.parzen_sigma", "monitor.parzen_points",
+            "monitor.metrics", "monitor.metrics_every",
             "diagnostics.enabled", "diagnostics.vanishing_score", "diagnostics.vanishing_grad_ratio", "diagnostics.collapse_ratio");
 
     /** The paper's MNIST settings: every preset starts from these. */
@@ -121,7 +124,7 @@ public record RunConfig(
                 new LossConfig("gan", "non-saturating", 0.5, 0, 0),
                 new OptimConfig("sgd", 0.1, 1.000004, 1e-6, 0.5, 0.7, 1, 250, 0.5, 0.999, 1e-8),
                 new TrainConfig(25, 100, "simultaneous", 1, 50, 3, 0, 10),
-                new MonitorConfig(1, 100, 0.2, 10_000),
+                new MonitorConfig(1, 100, 0.2, 10_000, "", 0),
                 new DiagnosticsConfig(true, 0.05, 0.05, 0.4));
     }
 
@@ -187,6 +190,8 @@ public record RunConfig(
         positive(errors, "monitor.parzen_samples", monitor.parzenSamples());
         positive(errors, "monitor.parzen_sigma", monitor.parzenSigma());
         positive(errors, "monitor.parzen_points", monitor.parzenPoints());
+        if (monitor.metricsEvery() < 0) errors.add("monitor.metrics_every must be >= 0 (got " + monitor.metricsEvery() + ")");
+        if (monitor.metrics() == null) errors.add("monitor.metrics must be a string of metric names");
         probability(errors, "diagnostics.vanishing_score", diagnostics.vanishingScore());
         probability(errors, "diagnostics.vanishing_grad_ratio", diagnostics.vanishingGradRatio());
         probability(errors, "diagnostics.collapse_ratio", diagnostics.collapseRatio());

@@ -122,4 +122,26 @@ class EvalMetricsCliTest {
         assertThat(o.err()).contains("no feature network ships for fake");
         assertThat(Files.readAllBytes(run.resolve("metrics.jsonl"))).isEqualTo(before);
     }
+
+    @Test
+    void registeredMetricsRunAsMonitorsOnValidationAndAreRefusedEarlyWhenTheyCannot() throws Exception {
+        Path run = dir.resolve("monitored");
+        CliTest.Result r = CliTest.gantry("train", "--preset", "tiny", "--run-dir", run.toString(), "--quiet",
+                "--set", "monitor.metrics=parzen10k", "--set", "monitor.metrics_every=2");
+        assertThat(r.code()).as(r.err()).isZero();
+        String metrics = Files.readString(run.resolve("metrics.jsonl"));
+        assertThat(metrics).contains("\"metric\":\"parzen10k-valid\"").contains("\"checkpoint\":\"checkpoints/step-000000020.ckpt\"");
+        assertThat(Files.readString(run.resolve("report.html"))).contains("parzen10k-valid");
+
+        Path bad = dir.resolve("bad-monitor");
+        r = CliTest.gantry("train", "--preset", "tiny", "--run-dir", bad.toString(), "--quiet",
+                "--set", "monitor.metrics=fid-lenet10k", "--set", "monitor.metrics_every=1");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("monitor.metrics").contains("no feature network ships for fake");
+        r = CliTest.gantry("train", "--preset", "tiny", "--run-dir", bad.toString(), "--quiet",
+                "--set", "monitor.metrics=sharpness9k", "--set", "monitor.metrics_every=1");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("sharpness9k");
+        assertThat(bad).doesNotExist();
+    }
 }

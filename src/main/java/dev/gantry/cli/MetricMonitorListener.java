@@ -1,0 +1,93 @@
+package dev.gantry.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gantry.config.ConfigLoader;
+import dev.gantry.config.RunConfig;
+import dev.gantry.eval.Evaluation;
+import dev.gantry.eval.Metric;
+import dev.gantry.eval.Metrics;
+import dev.gantry.run.Checkpoint;
+import dev.gantry.run.RunDirectory;
+import dev.gantry.train.TrainingListener;
+import dev.gantry.train.TrainingView;
+import dev.gantry.util.Seeds;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Registered metrics as monitors ({@code monitor.metrics}, every {@code monitor.metrics_every}
+ * epochs): G's samples scored against the validation split (never test, so a checkpoint can be
+ * chosen on them), appended to metrics.jsonl with the checkpoint they measured; the report plots
+ * each as a curve.
+ */
+final class MetricMonitorListener implements TrainingListener {
+
+    private final RunDirectory run;
+    private final List<Metric> metrics;
+    private Evaluation ev;
+
+    MetricMonitorListener(RunDirectory run, RunConfig config) {
+        this.run = run;
+        this.metrics = metrics(config);
+    }
+
+    /**
+     * The monitors a config asks for, checked: unknown names and metrics that cannot judge the
+     * run's dataset fail with exit 2 before training starts.
+     */
+    static List<Metric> metrics(RunConfig config) {
+        List<Metric> list = new ArrayList<>();
+        RunConfig.MonitorConfig m = config.monitor();
+        if (m.metricsEvery() == 0 || m.metrics().isBlank()) {
+            return list;
+        }
+        try (Evaluation probe = Evaluation.of(config.data().name(), dir(config), "valid", null, System.err)) {
+            for (String name : m.metrics().split(",")) {
+                Metric metric = Metrics.named(name.trim());
+                String why = metric.unsuitable(probe);
+                if (why != null) {
+                    throw new dev.gantry.BadInputException("monitor.metrics: " + metric.name() + ": " + why);
+                }
+                list.add(metric);
+            }
+        }
+        return list;
+    }
+
+    private static java.nio.file.Path dir(RunConfig c) {
+        return c.data().dir() == null || c.data().dir().isBlank() ? null : java.nio.file.Path.of(c.data().dir());
+    }
+
+    @Override
+    public void onEpochEnd(TrainingView t) {
+        int every = t.config().monitor().metricsEvery();
+        if (metrics.isEmpty() || every == 0 || t.epoch() % every != 0) {
+            return;
+        }
+        if (ev == null) {
+            ev = Evaluation.of(t.config().data().name(), dir(t.config()), "valid", null, System.err);
+        }
+        Seeds.seedEngine(t.config().seed(), Seeds.EVAL, t.epoch());
+        int n = metrics.stream().mapToInt(Metric::samples).max().orElse(0);
+        float[] samples = t.generate(n);
+        for (Metric m : metrics) {
+            long start = System.nanoTime();
+            Map<String, Object> r = m.compute(samples, n, ev);
+            ObjectNode o = ConfigLoader.mapper().valueToTree(r);
+            o.put("seconds", Math.round((System.nanoTime() - start) / 1e7) / 100.0);
+            o.put("step", t.step());
+            o.put("epoch", t.epoch());
+            o.put("checkpoint", "checkpoints/" + Checkpoint.fileName(t.step()));
+            run.appendMetric(o);
+        }
+    }
+
+    @Override
+    public void onEnd(TrainingView t, dev.gantry.train.GanTrainer.Outcome outcome) {
+        if (ev != null) {
+            ev.close();
+            ev = null;
+        }
+    }
+}
