@@ -258,6 +258,35 @@ public final class FeatureNet implements AutoCloseable {
         return apply(net, manager, images, n, false);
     }
 
+    /**
+     * Features [n, 128] and class probabilities [n, classes] of images [n, C·H·W] from one pass.
+     *
+     * @return {features, probabilities}
+     */
+    public float[][] featuresAndProbabilities(float[] images, int n) {
+        ImageShape s = net.shape();
+        int d = s.dim();
+        if ((long) n * d != images.length) {
+            throw new BadInputException("the classifier takes images of " + s + " (" + d + " values each); got "
+                    + images.length + " values for " + n + " images");
+        }
+        int k = net.classes();
+        float[] f = new float[n * LeNet.FEATURES];
+        float[] p = new float[n * k];
+        int chunk = 500;
+        for (int start = 0; start < n; start += chunk) {
+            int m = Math.min(chunk, n - start);
+            try (NDManager sm = manager.newSubManager()) {
+                float[] part = java.util.Arrays.copyOfRange(images, start * d, (start + m) * d);
+                NDArray x = sm.create(part, new Shape(m, s.channels(), s.height(), s.width()));
+                NDArray feats = net.features(x);
+                System.arraycopy(feats.toFloatArray(), 0, f, start * LeNet.FEATURES, m * LeNet.FEATURES);
+                System.arraycopy(net.head(feats).softmax(1).toFloatArray(), 0, p, start * k, m * k);
+            }
+        }
+        return new float[][] {f, p};
+    }
+
     /** The argmax class of each image. */
     static int[] predict(LeNet net, NDManager manager, float[] images, int n) {
         float[] p = apply(net, manager, images, n, false);

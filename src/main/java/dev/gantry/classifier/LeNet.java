@@ -59,6 +59,11 @@ public final class LeNet implements Module {
         return featuresOf(x, true);
     }
 
+    /** Class logits [B, classes] from features [B, 128] (evaluation). */
+    public NDArray head(NDArray features) {
+        return out.forward(features, true);
+    }
+
     private NDArray featuresOf(NDArray x, boolean frozen) {
         NDArray h = pool(conv1.forward(x, frozen).getNDArrayInternal().relu());      // [B, 32, H/2, W/2]
         h = pool(conv2.forward(h, frozen).getNDArrayInternal().relu());             // [B, 64, H/4, W/4]

@@ -117,20 +117,23 @@ public final class Evaluation implements AutoCloseable {
 
     /** Features of the first n samples [n, 128] (cached for the same sample array and n). */
     public float[] features(float[] samples, int n) {
-        key(samples, n);
-        if (sampleFeatures == null) {
-            sampleFeatures = network().features(java.util.Arrays.copyOf(samples, n * dataset.shape().dim()), n);
-        }
+        pass(samples, n);
         return sampleFeatures;
     }
 
-    /** Class probabilities of the first n samples [n, classes] (cached likewise). */
+    /** Class probabilities of the first n samples [n, classes] (cached likewise, from the same pass). */
     public float[] probabilities(float[] samples, int n) {
-        key(samples, n);
-        if (sampleProbabilities == null) {
-            sampleProbabilities = network().probabilities(java.util.Arrays.copyOf(samples, n * dataset.shape().dim()), n);
-        }
+        pass(samples, n);
         return sampleProbabilities;
+    }
+
+    private void pass(float[] samples, int n) {
+        key(samples, n);
+        if (sampleFeatures == null) {
+            float[][] fp = network().featuresAndProbabilities(java.util.Arrays.copyOf(samples, n * dataset.shape().dim()), n);
+            sampleFeatures = fp[0];
+            sampleProbabilities = fp[1];
+        }
     }
 
     private int keyN = -1;

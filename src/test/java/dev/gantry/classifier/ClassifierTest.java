@@ -78,6 +78,16 @@ class ClassifierTest {
     }
 
     @Test
+    void onePassGivesTheSameFeaturesAndProbabilitiesAsTwo() {
+        ImageSet test = FAKE.load(Split.TEST, REQUEST).slice(0, 700);   // two chunks, the second partial
+        try (FeatureNet net = FeatureNet.load("fake", file)) {
+            float[][] both = net.featuresAndProbabilities(test.pixels(), test.n());
+            assertThat(both[0]).containsExactly(net.features(test.pixels(), test.n()));
+            assertThat(both[1]).containsExactly(net.probabilities(test.pixels(), test.n()));
+        }
+    }
+
+    @Test
     void savingTheSameWeightsTwiceGivesTheSameBytes() throws Exception {
         try (FeatureNet net = FeatureNet.load("fake", file)) {
             byte[] a = Files.readAllBytes(file);
