@@ -64,6 +64,24 @@ class ShippedClassifierTest {
     }
 
     @Test
+    void theFashionNetworkReachesItsAccuracyOnTheRealTestSet() {
+        Dataset fashion = Datasets.named("fashion-mnist");
+        ImageSet t = fashion.load(Split.TEST, request);
+        try (FeatureNet f = FeatureNet.load("fashion-mnist", null)) {
+            float[] p = f.probabilities(t.pixels(), t.n());
+            int right = 0;
+            for (int i = 0; i < t.n(); i++) {
+                int best = 0;
+                for (int c = 1; c < 10; c++) if (p[i * 10 + c] > p[i * 10 + best]) best = c;
+                if (best == t.label(i)) right++;
+            }
+            double accuracy = right / (double) t.n();
+            assertThat(accuracy).isGreaterThanOrEqualTo(0.91);
+            assertThat(accuracy).isEqualTo(f.meta().path("test_accuracy").asDouble());
+        }
+    }
+
+    @Test
     void aShippedFileWithAnotherChecksumIsRefusedButMayBeNamedOnPurpose(@TempDir Path dir) throws Exception {
         byte[] bytes = FeatureNet.shippedBytes("mnist");
         bytes[bytes.length / 2] ^= 1;
