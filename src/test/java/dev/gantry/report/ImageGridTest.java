@@ -151,4 +151,21 @@ class ImageGridTest {
             assertThat(files).containsExactly(out);
         }
     }
+
+    @Test
+    void threeChannelImagesAreDrawnInColourChannelMajor() {
+        // One 2×2 image, CHW: red plane (1, 0, 0, 0), green plane (0, 1, 0, 0), blue plane (0, 0, 1, 0.5).
+        float[] img = {1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0.5f};
+        BufferedImage grid = ImageGrid.render(img, 1, 3, 2, 2, 1, 1, c -> false);
+        assertThat(grid.getRGB(1, 1) & 0xFFFFFF).isEqualTo(0xFF0000);   // pixel (0, 0): red
+        assertThat(grid.getRGB(2, 1) & 0xFFFFFF).isEqualTo(0x00FF00);   // pixel (0, 1): green
+        assertThat(grid.getRGB(1, 2) & 0xFFFFFF).isEqualTo(0x0000FF);   // pixel (1, 0): blue
+        assertThat(grid.getRGB(2, 2) & 0xFFFFFF).isEqualTo(0x000080);   // pixel (1, 1): half blue
+        float[] nan = img.clone();
+        nan[6] = Float.NaN;                                              // green of pixel (1, 0)
+        assertThat(ImageGrid.render(nan, 1, 3, 2, 2, 1, 1, c -> false).getRGB(1, 2) & 0xFFFFFF).isEqualTo(ImageGrid.NAN_RGB);
+        assertThatThrownBy(() -> ImageGrid.render(img, 1, 2, 2, 3, 1, 1, c -> false)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("channels");
+        assertThatThrownBy(() -> ImageGrid.render(img, 2, 3, 2, 2, 1, 1, c -> false)).isInstanceOf(IllegalArgumentException.class);
+    }
 }
