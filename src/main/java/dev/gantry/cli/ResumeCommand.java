@@ -37,6 +37,13 @@ public final class ResumeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         RunDirectory run = RunDirectory.open(runDir);
+        // Held until the command ends (the OS drops it if the process dies): one process per run.
+        try (RunDirectory.Lock lock = run.lock()) {
+            return resume(run);
+        }
+    }
+
+    private int resume(RunDirectory run) throws Exception {
         RunConfig config = run.readConfig();
         Path ckpt = Checkpoint.latest(run.checkpoints());
         if (epochs.epochs != null && epochs.epochs <= 0) {
@@ -63,8 +70,13 @@ public final class ResumeCommand implements Callable<Integer> {
         ImageSet data = Datasets.trainingSet(config, System.err);
         try (GanTrainer trainer = new GanTrainer(config, data)) {
             Checkpoint.restore(trainer, ckpt);
+            // Only once the checkpoint has proved sound: what an interrupted run left is mended
+            // (orphan temporary files, a torn last JSONL line) before anything is appended.
+            for (String repair : run.recover()) {
+                System.err.println("gantry: " + repair);
+            }
             if (!changes.isEmpty()) {
-                run.writeConfig(config);   // only once the checkpoint has proved readable
+                run.writeConfig(config);
             }
             System.err.printf("resuming %s from %s (epoch %d, step %d)%n", runDir, ckpt.getFileName(), trainer.epoch(), trainer.step());
             if (trainer.epoch() >= config.train().epochs()) {

@@ -51,9 +51,12 @@ public final class TrainCommand implements Callable<Integer> {
         MetricMonitorListener.metrics(config);   // unknown or unsuitable monitors fail before anything is made
         try (GanTrainer trainer = new GanTrainer(config, data)) {
             RunDirectory run = RunDirectory.create(runsRoot, config.preset(), runDir);
-            run.writeConfig(config);
-            run.writeProvenance(Provenance.collect(config, "gantry train " + String.join(" ", commandLine())));
-            return TrainingSession.run(run, trainer, config.train().epochs(), quiet.quiet);
+            try (RunDirectory.Lock lock = run.lock()) {
+                RunDirectory.requireEmpty(run.path());   // again, now that no other process can start in it
+                run.writeConfig(config);
+                run.writeProvenance(Provenance.collect(config, "gantry train " + String.join(" ", commandLine())));
+                return TrainingSession.run(run, trainer, config.train().epochs(), quiet.quiet);
+            }
         }
     }
 

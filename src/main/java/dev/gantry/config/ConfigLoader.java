@@ -40,7 +40,7 @@ public final class ConfigLoader {
 
     private ConfigLoader() {}
 
-    /** The JSON mapper used for configs and run files: snake_case keys, comments allowed, strict. */
+    /** The JSON mapper used for configs and run files: snake_case keys, comments allowed, strict (duplicate keys refused). */
     public static ObjectMapper mapper() {
         return MAPPER;
     }
@@ -49,6 +49,7 @@ public final class ConfigLoader {
         ObjectMapper m = new ObjectMapper();
         m.setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
         m.enable(JsonParser.Feature.ALLOW_COMMENTS);
+        m.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);   // a key given twice is refused, not "last wins"
         m.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         m.enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
         m.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
@@ -160,6 +161,9 @@ public final class ConfigLoader {
     }
 
     private static ObjectNode readObject(Path file) {
+        if (Files.isDirectory(file)) {
+            throw new BadInputException("config file " + file + " is a directory; expected a JSON file");
+        }
         if (!Files.isRegularFile(file)) {
             throw new BadInputException("config file " + file + " does not exist");
         }

@@ -21,29 +21,44 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.FileAlreadyExistsException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 
 /**
  * A training checkpoint: a zip file holding {@code meta.json} (counters, seed, the config that made
- * it, the index of tensors) and one little-endian float32 entry per tensor — G's and D's parameters
- * and both optimizers' state. Written to a temporary file and moved into place, so a crash never
- * leaves a half-written checkpoint under a checkpoint's name.
+ * it, the index of tensors and, since version 2, the SHA-256 of each tensor's bytes) and one
+ * little-endian float32 entry per tensor — G's and D's parameters and both optimizers' state.
+ * Written to a temporary file and linked into place, so a crash never leaves a half-written
+ * checkpoint under a checkpoint's name, and an existing checkpoint is never replaced.
+ *
+ * <p>Loading checks everything before it sets anything: the counters (non-negative JSON integers,
+ * {@code step} equal to the number in the file name), each entry's zip CRC-32, each tensor's
+ * SHA-256 (version 2), its shape and length, and that every value is finite. A checkpoint that
+ * fails any check is refused with a {@link BadInputException} naming the file and the entry.
  */
 public final class Checkpoint {
 
     public static final String FORMAT = "gantry-checkpoint";
-    public static final int VERSION = 1;
+    /** The version written; 2 added the per-tensor {@code sha256} index. Versions 1 and 2 are read. */
+    public static final int VERSION = 2;
+    private static final List<Integer> READABLE_VERSIONS = List.of(1, 2);
+    private static final List<String> COUNTERS = List.of("step", "epoch", "step_in_epoch", "updates_g", "updates_d");
     private static final Pattern NAME = Pattern.compile("step-(\\d+)\\.ckpt");
 
     private Checkpoint() {}
@@ -53,12 +68,26 @@ public final class Checkpoint {
         return String.format("step-%09d.ckpt", step);
     }
 
-    /** Writes a training state into {@code dir}, atomically; returns the file. */
+    /**
+     * Writes a training state into {@code dir}, atomically; returns the file. A checkpoint of the
+     * same step that already exists is never replaced: if it holds exactly this state (as when a
+     * resumed run is stopped before its first step) it is kept and returned; otherwise the save is
+     * refused.
+     *
+     * @throws BadInputException if a different checkpoint of this step exists
+     */
     public static Path save(TrainingState t, Path dir) throws IOException {
         Files.createDirectories(dir);
         Path target = dir.resolve(fileName(t.step()));
         ObjectMapper mapper = ConfigLoader.mapper();
         List<NDArray> tensors = t.tensors();
+        Map<String, String> sums = new LinkedHashMap<>();
+        for (NDArray a : tensors) {
+            sums.put(a.getName(), sha256(bytes(a)));
+        }
+        if (Files.exists(target)) {
+            return keepExisting(target, t, sums);
+        }
         ObjectNode meta = mapper.createObjectNode();
         meta.put("format", FORMAT);
         meta.put("version", VERSION);
@@ -77,11 +106,74 @@ public final class Checkpoint {
         for (NDArray a : tensors) {
             index.set(a.getName(), mapper.valueToTree(a.getShape().getShape()));
         }
-        dev.gantry.util.AtomicFile.write(target, out -> writeZip(out, mapper, meta, tensors));
+        ObjectNode sha = meta.putObject("sha256");
+        sums.forEach(sha::put);
+        try {
+            dev.gantry.util.AtomicFile.writeNew(target, out -> writeZip(out, mapper, meta, tensors, sums));
+        } catch (FileAlreadyExistsException e) {
+            throw new BadInputException("checkpoint " + target + " appeared while it was being written (is another "
+                    + "process writing into " + dir + "?); a checkpoint is never overwritten", e);
+        }
         return target;
     }
 
-    private static void writeZip(OutputStream out, ObjectMapper mapper, ObjectNode meta, List<NDArray> tensors) throws IOException {
+    /** {@code target} exists: keeps it if it holds {@code t}'s state, else refuses to replace it. */
+    private static Path keepExisting(Path target, TrainingState t, Map<String, String> sums) {
+        String why = null;
+        try (ZipFile zip = new ZipFile(target.toFile())) {
+            JsonNode meta;
+            ZipEntry metaEntry = zip.getEntry("meta.json");
+            try (InputStream in = metaEntry == null ? InputStream.nullInputStream() : zip.getInputStream(metaEntry)) {
+                meta = ConfigLoader.mapper().readTree(in);
+            }
+            if (meta == null || meta.path("step").asLong(-1) != t.step() || meta.path("epoch").asLong(-1) != t.epoch()
+                    || meta.path("step_in_epoch").asLong(-1) != t.stepInEpoch()
+                    || meta.path("updates_g").asLong(-1) != t.updatesG() || meta.path("updates_d").asLong(-1) != t.updatesD()) {
+                why = "its counters differ";
+            }
+            for (Map.Entry<String, String> e : sums.entrySet()) {
+                if (why != null) {
+                    break;
+                }
+                ZipEntry entry = zip.getEntry("tensors/" + e.getKey());
+                if (entry == null) {
+                    why = "it has no tensor '" + e.getKey() + "'";
+                    break;
+                }
+                try (InputStream in = zip.getInputStream(entry)) {
+                    if (!sha256(in.readAllBytes()).equals(e.getValue())) {
+                        why = "its tensor '" + e.getKey() + "' differs";
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            why = "it is unreadable (" + e.getMessage() + ")";
+        }
+        if (why == null) {
+            return target;   // the very same state: nothing to write
+        }
+        throw new BadInputException("checkpoint " + target + " already exists and does not hold the state of step " + t.step()
+                + " (" + why + "); a checkpoint is never overwritten: move it aside to write this one");
+    }
+
+    /** A tensor's values as the little-endian float32 bytes of its entry. */
+    private static byte[] bytes(NDArray a) {
+        float[] values = a.toFloatArray();
+        ByteBuffer buf = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        buf.asFloatBuffer().put(values);
+        return buf.array();
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JVM has no SHA-256", e);
+        }
+    }
+
+    private static void writeZip(OutputStream out, ObjectMapper mapper, ObjectNode meta, List<NDArray> tensors,
+            Map<String, String> sums) throws IOException {
         // Not closed: closing would close the atomic writer's stream before it can force it to disk.
         ZipOutputStream zip = new ZipOutputStream(out);
         zip.putNextEntry(new ZipEntry("meta.json"));
@@ -89,10 +181,11 @@ public final class Checkpoint {
         zip.closeEntry();
         for (NDArray a : tensors) {
             zip.putNextEntry(new ZipEntry("tensors/" + a.getName()));
-            float[] values = a.toFloatArray();
-            ByteBuffer buf = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-            buf.asFloatBuffer().put(values);
-            zip.write(buf.array());
+            byte[] bytes = bytes(a);
+            if (!sha256(bytes).equals(sums.get(a.getName()))) {
+                throw new IllegalStateException("tensor " + a.getName() + " changed while its checkpoint was written");
+            }
+            zip.write(bytes);
             zip.closeEntry();
         }
         zip.finish();
@@ -107,9 +200,16 @@ public final class Checkpoint {
     /** Loads a checkpoint's tensors and counters into a trainer built from the same config. */
     public static void restore(GanTrainer t, Path file) {
         JsonNode meta = readMeta(file);
+        long step = meta.get("step").asLong();
+        int epoch = meta.get("epoch").asInt();
+        int stepInEpoch = meta.get("step_in_epoch").asInt();
+        int perEpoch = t.stepsPerEpoch();
+        if (perEpoch > 0 && (stepInEpoch >= perEpoch || step != (long) epoch * perEpoch + stepInEpoch)) {
+            throw new BadInputException("checkpoint " + file + ": its counters disagree: step " + step + " is not epoch " + epoch
+                    + " × " + perEpoch + " steps per epoch + step_in_epoch " + stepInEpoch);
+        }
         load(file, meta, t.state().tensors());
-        t.setPosition(meta.path("step").asLong(), meta.path("epoch").asInt(), meta.path("step_in_epoch").asInt(),
-                meta.path("updates_g").asLong(), meta.path("updates_d").asLong());
+        t.setPosition(step, epoch, stepInEpoch, meta.get("updates_g").asLong(), meta.get("updates_d").asLong());
     }
 
     /** The shape of the images a checkpoint's generator makes (checkpoints before channels: 1×rows×cols). */
@@ -132,68 +232,145 @@ public final class Checkpoint {
         return g;
     }
 
-    /** Sets each of {@code tensors} from the entry of its name, checking shape and length. */
+    /**
+     * Sets each of {@code tensors} from the entry of its name, once every one of them has passed
+     * its checks (CRC-32, SHA-256 from version 2, shape, length, finite values): a refused
+     * checkpoint changes nothing.
+     */
     private static void load(Path file, JsonNode meta, List<NDArray> tensors) {
+        boolean checksums = meta.get("version").asInt() >= 2;
+        List<float[]> decoded = new ArrayList<>(tensors.size());
         try (ZipFile zip = new ZipFile(file.toFile())) {
             for (NDArray a : tensors) {
-                JsonNode shapeNode = meta.path("tensors").get(a.getName());
-                ZipEntry entry = zip.getEntry("tensors/" + a.getName());
+                String name = a.getName();
+                JsonNode shapeNode = meta.path("tensors").get(name);
+                ZipEntry entry = zip.getEntry("tensors/" + name);
                 if (shapeNode == null || entry == null) {
-                    throw new BadInputException("checkpoint " + file + " has no tensor '" + a.getName()
+                    throw new BadInputException("checkpoint " + file + " has no tensor '" + name
                             + "': it was made by a different model or optimizer");
                 }
                 long[] shape = new long[shapeNode.size()];
                 for (int i = 0; i < shape.length; i++) {
                     shape[i] = shapeNode.get(i).asLong();
                 }
-                if (!Arrays.equals(shape, a.getShape().getShape())) {
-                    throw new BadInputException("checkpoint " + file + ": tensor '" + a.getName() + "' has shape "
+                if (!shapeNode.isArray() || !Arrays.equals(shape, a.getShape().getShape())) {
+                    throw new BadInputException("checkpoint " + file + ": tensor '" + name + "' has shape "
                             + Arrays.toString(shape) + ", expected " + a.getShape());
                 }
-                byte[] bytes;
-                try (InputStream in = zip.getInputStream(entry)) {
-                    bytes = in.readAllBytes();
-                }
+                byte[] bytes = readEntry(zip, entry, file, "tensor '" + name + "'");
                 if (bytes.length != a.size() * 4) {
-                    throw new BadInputException("checkpoint " + file + ": tensor '" + a.getName() + "' is truncated ("
+                    throw new BadInputException("checkpoint " + file + ": tensor '" + name + "' is truncated ("
                             + bytes.length + " bytes, expected " + a.size() * 4 + ")");
+                }
+                if (checksums) {
+                    JsonNode want = meta.get("sha256").get(name);
+                    if (want == null || !want.isTextual()) {
+                        throw new BadInputException("checkpoint " + file + ": meta.json has no SHA-256 for tensor '" + name
+                                + "' (version 2 records one per tensor)");
+                    }
+                    String got = sha256(bytes);
+                    if (!got.equalsIgnoreCase(want.asText())) {
+                        throw new BadInputException("checkpoint " + file + ": tensor '" + name + "' is damaged: the SHA-256 of its "
+                                + "data is " + got + ", meta.json recorded " + want.asText() + " when it was saved");
+                    }
                 }
                 float[] values = new float[(int) a.size()];
                 ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
-                a.set(values);
+                for (int i = 0; i < values.length; i++) {
+                    if (!Float.isFinite(values[i])) {
+                        throw new BadInputException("checkpoint " + file + ": tensor '" + name + "' holds a non-finite value ("
+                                + values[i] + ") at index " + i + "; refusing weights that diverged or are damaged "
+                                + "(resume from an earlier checkpoint)");
+                    }
+                }
+                decoded.add(values);
             }
         } catch (IOException e) {
             throw new BadInputException("checkpoint " + file + " is unreadable: " + e.getMessage(), e);
         }
+        for (int i = 0; i < tensors.size(); i++) {
+            tensors.get(i).set(decoded.get(i));
+        }
     }
 
-    /** The parsed meta.json of a checkpoint, checked for format and version. */
+    /**
+     * The bytes of an entry, read fully and checked against the CRC-32 the zip records for it
+     * ({@link ZipFile} does not check it for every entry).
+     */
+    private static byte[] readEntry(ZipFile zip, ZipEntry entry, Path file, String what) {
+        byte[] bytes;
+        try (InputStream in = zip.getInputStream(entry)) {
+            bytes = in.readAllBytes();
+        } catch (IOException e) {
+            throw new BadInputException("checkpoint " + file + ": " + what + " is damaged (entry " + entry.getName()
+                    + " does not decompress: " + e.getMessage() + ")", e);
+        }
+        CRC32 crc = new CRC32();
+        crc.update(bytes);
+        if (entry.getCrc() != -1 && crc.getValue() != entry.getCrc()) {
+            throw new BadInputException(String.format("checkpoint %s: %s is damaged (entry %s has CRC-32 %08x, the zip "
+                    + "recorded %08x)", file, what, entry.getName(), crc.getValue(), entry.getCrc()));
+        }
+        return bytes;
+    }
+
+    /**
+     * The parsed meta.json of a checkpoint, checked for format, version and counters: each a
+     * non-negative JSON integer, and {@code step} equal to the number in the file name (for a file
+     * named like a checkpoint).
+     */
     public static JsonNode readMeta(Path file) {
+        if (Files.isDirectory(file)) {
+            throw new BadInputException("checkpoint " + file + " is a directory, not a checkpoint file");
+        }
         if (!Files.isRegularFile(file)) {
             throw new BadInputException("checkpoint " + file + " does not exist");
         }
+        JsonNode meta;
         try (ZipFile zip = new ZipFile(file.toFile())) {
             ZipEntry entry = zip.getEntry("meta.json");
             if (entry == null) {
                 throw new BadInputException("checkpoint " + file + " has no meta.json: not a Gantry checkpoint");
             }
-            JsonNode meta;
-            try (InputStream in = zip.getInputStream(entry)) {
-                meta = ConfigLoader.mapper().readTree(in);
+            byte[] bytes = readEntry(zip, entry, file, "meta.json");
+            try {
+                meta = ConfigLoader.mapper().readTree(bytes);
+            } catch (IOException e) {
+                throw new BadInputException("checkpoint " + file + ": meta.json is not valid JSON: " + e.getMessage(), e);
             }
-            if (!FORMAT.equals(meta.path("format").asText()) || meta.path("version").asInt() != VERSION) {
-                throw new BadInputException("checkpoint " + file + ": expected format " + FORMAT + " version " + VERSION
-                        + ", found " + meta.path("format").asText("?") + " version " + meta.path("version").asText("?"));
-            }
-            for (String key : List.of("step", "epoch", "step_in_epoch", "updates_g", "updates_d", "config", "tensors")) {
-                if (!meta.has(key)) {
-                    throw new BadInputException("checkpoint " + file + ": meta.json lacks '" + key + "'");
-                }
-            }
-            return meta;
         } catch (IOException e) {
             throw new BadInputException("checkpoint " + file + " is unreadable (" + e.getMessage() + "): expected a zip file", e);
         }
+        JsonNode version = meta == null ? null : meta.get("version");
+        if (meta == null || !FORMAT.equals(meta.path("format").asText()) || version == null || !version.isIntegralNumber()
+                || !READABLE_VERSIONS.contains(version.asInt()) || !version.canConvertToInt()) {
+            throw new BadInputException("checkpoint " + file + ": expected format " + FORMAT + " version 1 or " + VERSION
+                    + ", found " + (meta == null ? "?" : meta.path("format").asText("?")) + " version "
+                    + (version == null ? "?" : version.toString()));
+        }
+        for (String key : List.of("step", "epoch", "step_in_epoch", "updates_g", "updates_d", "config", "tensors")) {
+            if (!meta.has(key)) {
+                throw new BadInputException("checkpoint " + file + ": meta.json lacks '" + key + "'");
+            }
+        }
+        for (String key : COUNTERS) {
+            JsonNode v = meta.get(key);
+            boolean small = key.equals("epoch") || key.equals("step_in_epoch");
+            if (!v.isIntegralNumber() || !(small ? v.canConvertToInt() : v.canConvertToLong()) || v.asLong() < 0) {
+                throw new BadInputException("checkpoint " + file + ": meta.json '" + key + "' must be a non-negative integer"
+                        + (small ? " below 2^31" : "") + ", found " + v);
+            }
+        }
+        Matcher m = NAME.matcher(file.getFileName().toString());
+        if (m.matches() && !new java.math.BigInteger(m.group(1)).equals(java.math.BigInteger.valueOf(meta.get("step").asLong()))) {
+            throw new BadInputException("checkpoint " + file + ": meta.json 'step' is " + meta.get("step")
+                    + " but the file name says step " + new java.math.BigInteger(m.group(1))
+                    + "; the checkpoint was renamed or edited");
+        }
+        if (version.asInt() >= 2 && !meta.path("sha256").isObject()) {
+            throw new BadInputException("checkpoint " + file + ": meta.json lacks 'sha256' (version 2 records a SHA-256 per tensor)");
+        }
+        return meta;
     }
 
     /** Checkpoints in {@code dir}, oldest first. */

@@ -42,6 +42,52 @@ public final class AtomicFile {
     }
 
     /**
+     * Writes {@code content} to {@code target}, which must not exist: the complete temporary file
+     * is hard-linked to the target's name, which fails rather than replaces if a file of that name
+     * appeared meanwhile. (On a file system without hard links, the existence check and the rename
+     * are two steps.)
+     *
+     * @throws java.nio.file.FileAlreadyExistsException if {@code target} exists; it is unchanged
+     */
+    public static void writeNew(Path target, Content content) throws IOException {
+        if (Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            throw new java.nio.file.FileAlreadyExistsException(target.toString());
+        }
+        Path tmp = createTemp(target);
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                OutputStream out = Channels.newOutputStream(ch);
+                content.writeTo(out);
+                out.flush();
+                ch.force(true);
+            }
+            try {
+                Files.createLink(target, tmp);
+            } catch (UnsupportedOperationException | java.nio.file.FileSystemException e) {
+                if (e instanceof java.nio.file.FileAlreadyExistsException already) {
+                    throw already;
+                }
+                if (Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    throw new java.nio.file.FileAlreadyExistsException(target.toString());
+                }
+                moveIntoPlace(tmp, target);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * Whether {@code file} is named as {@link #createTemp} names the temporary files of the
+     * target {@code NAME}: {@code .NAME.HEX.tmp}; an orphan once its writer is gone.
+     */
+    public static boolean isTemporary(Path file) {
+        return TEMP.matcher(file.getFileName().toString()).matches();
+    }
+
+    private static final java.util.regex.Pattern TEMP = java.util.regex.Pattern.compile("\\..+\\.[0-9a-f]{1,16}\\.tmp");
+
+    /**
      * Creates an empty temporary file next to {@code target}. Unlike {@link
      * Files#createTempFile}, the file gets the default permissions (the umask's), because it becomes
      * the target.

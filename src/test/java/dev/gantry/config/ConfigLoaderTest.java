@@ -120,6 +120,34 @@ class ConfigLoaderTest {
                 .isInstanceOf(BadInputException.class).hasMessageContaining("missing.json");
     }
 
+    /** Issue #12: a key given twice was accepted (the last one won, silently). */
+    @Test
+    void duplicateKeysAreRefusedNamingTheKey(@TempDir Path dir) throws Exception {
+        Path twice = dir.resolve("twice.json");
+        Files.writeString(twice, "{ \"optim\": { \"lr\": 0.01, \"lr_decay\": 1.0, \"lr\": 0.2 } }");
+        assertThatThrownBy(() -> ConfigLoader.load(null, twice, List.of()))
+                .isInstanceOf(BadInputException.class)
+                .hasMessageContaining("twice.json").hasMessageContaining("'lr'").hasMessageContaining("uplicate");
+        Path sections = dir.resolve("sections.json");
+        Files.writeString(sections, "{ \"train\": { \"epochs\": 3 }, \"train\": { \"k\": 2 } }");
+        assertThatThrownBy(() -> ConfigLoader.load(null, sections, List.of()))
+                .isInstanceOf(BadInputException.class)
+                .hasMessageContaining("sections.json").hasMessageContaining("'train'");
+        Path run = dir.resolve("config.json");
+        Files.writeString(run, "{ \"seed\": 1, \"seed\": 2 }");
+        assertThatThrownBy(() -> ConfigLoader.read(run)).isInstanceOf(BadInputException.class)
+                .hasMessageContaining("config.json").hasMessageContaining("'seed'");
+    }
+
+    @Test
+    void aDirectoryGivenAsConfigFileIsReportedAsADirectory(@TempDir Path dir) throws Exception {
+        Path d = Files.createDirectory(dir.resolve("conf.json"));
+        assertThatThrownBy(() -> ConfigLoader.load(null, d, List.of()))
+                .isInstanceOf(BadInputException.class)
+                .hasMessageContaining("conf.json").hasMessageContaining("is a directory")
+                .hasMessageNotContaining("does not exist");
+    }
+
     @Test
     void jsonRoundTrip(@TempDir Path dir) throws Exception {
         RunConfig c = ConfigLoader.load("mnist-mlp-adam", null, List.of("seed=77"));

@@ -66,6 +66,9 @@ public final class Idx {
         if (!Files.exists(file)) {
             throw new BadInputException("IDX file " + file + " is missing");
         }
+        if (Files.isDirectory(file)) {
+            throw new BadInputException("IDX file " + file + " is a directory, not a regular file");
+        }
         if (!Files.isRegularFile(file)) {
             throw new BadInputException("IDX file " + file + " is not a regular file");
         }
@@ -73,11 +76,17 @@ public final class Idx {
             return parse(file, in);
         } catch (NoSuchFileException e) {
             throw new BadInputException("IDX file " + file + " is missing", e);
-        } catch (ZipException | EOFException e) {
-            // Only the gzip layer throws these: parse() counts bytes instead of hitting EOF.
+        } catch (EOFException e) {
+            // Only the gzip layer throws this (parse() counts bytes instead of hitting EOF): the
+            // stream ends inside its header or before its compressed data does. Its message may be null.
+            throw new BadInputException(
+                    "IDX file " + file + " starts like gzip but the gzip stream ends early ("
+                            + (e.getMessage() == null ? "inside its header" : e.getMessage())
+                            + "): the file is truncated; expected a complete gzip-compressed IDX file", e);
+        } catch (ZipException e) {
             throw new BadInputException(
                     "IDX file " + file + " starts like gzip but is not a valid gzip stream ("
-                            + e.getMessage() + ")", e);
+                            + (e.getMessage() == null ? "corrupt data" : e.getMessage()) + ")", e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read IDX file " + file, e);
         }

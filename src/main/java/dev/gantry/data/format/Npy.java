@@ -101,11 +101,14 @@ public final class Npy {
      *     version other than 1.0 or 2.0, or not a C-order float32 matrix of the declared size
      */
     public static Matrix readFloat32(Path file) {
+        if (Files.isDirectory(file)) {
+            throw new BadInputException(".npy file " + file + " is a directory; expected a .npy file");
+        }
         if (!Files.isRegularFile(file)) {
             throw new BadInputException(".npy file " + file + " is missing");
         }
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-            return read(file, in);
+            return read(file, in, Files.size(file));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }
@@ -151,7 +154,8 @@ public final class Npy {
         return b.array();
     }
 
-    private static Matrix read(Path file, InputStream in) throws IOException {
+    /** Reads a file of {@code fileSize} bytes; the shape its header declares is checked against that size before anything is allocated. */
+    private static Matrix read(Path file, InputStream in, long fileSize) throws IOException {
         byte[] magic = in.readNBytes(MAGIC.length + 2);
         if (magic.length < MAGIC.length + 2 || !Arrays.equals(magic, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
             throw new BadInputException(".npy file " + file
@@ -227,8 +231,22 @@ public final class Npy {
             throw new BadInputException(".npy file " + file + " has shape " + shapeString(shape)
                     + "; more than 2^31 values is not supported");
         }
-        float[] data = new float[(int) count];
         long dataStart = magic.length + lenBytes + hlen;
+        long dataBytes = fileSize - dataStart;
+        if (dataBytes < count * Float.BYTES) {
+            throw new BadInputException(String.format(
+                    ".npy file %s is truncated: shape %s needs %d data bytes after the %d-byte"
+                            + " header, found %d", file, shapeString(shape), count * Float.BYTES,
+                    dataStart, dataBytes));
+        }
+        if (dataBytes > count * Float.BYTES) {
+            throw new BadInputException(String.format(
+                    ".npy file %s has %d trailing bytes: shape %s needs %d data bytes after the"
+                            + " %d-byte header", file, dataBytes - count * Float.BYTES, shapeString(shape),
+                    count * Float.BYTES, dataStart));
+        }
+        // The file's length matches the shape, so this allocation is no bigger than the file.
+        float[] data = new float[(int) count];
         ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < data.length; ) {
             int want = Math.min(buf.capacity() / Float.BYTES, data.length - i) * Float.BYTES;

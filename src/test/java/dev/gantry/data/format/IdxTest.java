@@ -130,7 +130,22 @@ public class IdxTest {
 
     @Test
     void directoryInsteadOfFile() throws IOException {
-        assertBad(Files.createDirectory(tmp.resolve("dir")), "not a regular file");
+        assertBad(Files.createDirectory(tmp.resolve("dir")), "not a regular file", "is a directory");
+        assertThatThrownBy(() -> Idx.read(tmp.resolve("dir"))).hasMessageNotContaining("missing");
+    }
+
+    /** Issue #12: a gzip stream with nothing after its header said "(null)". */
+    @Test
+    void gzipWithOnlyAHeaderSaysSoClearly() throws IOException {
+        byte[] header = Arrays.copyOf(gzip(new byte[0]), 10);
+        for (int len : new int[] {2, 5, 10}) {
+            Path f = Files.write(tmp.resolve("header-only-" + len + ".gz"), Arrays.copyOf(header, len));
+            assertBad(f, "gzip");
+            assertThatThrownBy(() -> Idx.read(f)).hasMessageNotContaining("null")
+                    .hasMessageContaining("ends");
+        }
+        // An empty gzip stream (header and trailer, no content) is an empty IDX file.
+        assertBad(Files.write(tmp.resolve("empty.gz"), gzip(new byte[0])), "empty");
     }
 
     @Test

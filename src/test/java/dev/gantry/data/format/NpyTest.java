@@ -233,6 +233,30 @@ class NpyTest {
         assertBad(f, "4 trailing bytes");
     }
 
+    /** Issue #12: the declared shape is checked against the file's length before anything is allocated. */
+    @Test
+    void aHugeDeclaredShapeInASmallFileFailsFastWithoutAllocating() throws IOException {
+        String[] shapes = {"(1073741819, 2)", "(1000000000, 2)", "(2, 1073741819)"};
+        for (int i = 0; i < shapes.length; i++) {
+            String shape = shapes[i];
+            Path f = npy("huge-" + i + ".npy",
+                    "{'descr': '<f4', 'fortran_order': False, 'shape': " + shape + ", }", new byte[20_000]);
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> Npy.readFloat32(f))
+                    .isInstanceOf(BadInputException.class)   // not OutOfMemoryError
+                    .hasMessageContaining(f.toString())
+                    .hasMessageContainingAll("truncated", shape, "found 20000");
+            assertThat((System.nanoTime() - start) / 1e9).as(shape).isLessThan(2.0);
+        }
+    }
+
+    @Test
+    void aDirectoryIsReportedAsADirectoryNotAsMissing() throws IOException {
+        Path dir = Files.createDirectory(tmp.resolve("samples.npy"));
+        assertBad(dir, "is a directory");
+        assertThatThrownBy(() -> Npy.readFloat32(dir)).hasMessageNotContaining("missing");
+    }
+
     // ---- readImages ----
 
     @Test
