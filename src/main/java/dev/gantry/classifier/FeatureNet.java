@@ -266,27 +266,7 @@ public final class FeatureNet implements AutoCloseable {
      * @return {features, probabilities}
      */
     public float[][] featuresAndProbabilities(float[] images, int n) {
-        ImageShape s = net.shape();
-        int d = s.dim();
-        if ((long) n * d != images.length) {
-            throw new BadInputException("the classifier takes images of " + s + " (" + d + " values each); got "
-                    + images.length + " values for " + n + " images");
-        }
-        int k = net.classes();
-        float[] f = new float[n * LeNet.FEATURES];
-        float[] p = new float[n * k];
-        int chunk = 500;
-        for (int start = 0; start < n; start += chunk) {
-            int m = Math.min(chunk, n - start);
-            try (NDManager sm = manager.newSubManager()) {
-                float[] part = java.util.Arrays.copyOfRange(images, start * d, (start + m) * d);
-                NDArray x = sm.create(part, new Shape(m, s.channels(), s.height(), s.width()));
-                NDArray feats = net.features(x);
-                System.arraycopy(feats.toFloatArray(), 0, f, start * LeNet.FEATURES, m * LeNet.FEATURES);
-                System.arraycopy(net.head(feats).softmax(1).toFloatArray(), 0, p, start * k, m * k);
-            }
-        }
-        return new float[][] {f, p};
+        return pass(net, manager, images, n, true, true);
     }
 
     /** The argmax class of each image. */
@@ -305,25 +285,36 @@ public final class FeatureNet implements AutoCloseable {
     }
 
     private static float[] apply(LeNet net, NDManager manager, float[] images, int n, boolean features) {
+        return pass(net, manager, images, n, features, !features)[features ? 0 : 1];
+    }
+
+    /** One evaluation pass in chunks of 500: {features or null, probabilities or null}. */
+    private static float[][] pass(LeNet net, NDManager manager, float[] images, int n, boolean wantFeatures, boolean wantProbabilities) {
         ImageShape s = net.shape();
         int d = s.dim();
         if ((long) n * d != images.length) {
             throw new BadInputException("the classifier takes images of " + s + " (" + d + " values each); got "
                     + images.length + " values for " + n + " images");
         }
-        int width = features ? LeNet.FEATURES : net.classes();
-        float[] out = new float[n * width];
+        int k = net.classes();
+        float[] f = wantFeatures ? new float[n * LeNet.FEATURES] : null;
+        float[] p = wantProbabilities ? new float[n * k] : null;
         int chunk = 500;
         for (int start = 0; start < n; start += chunk) {
             int m = Math.min(chunk, n - start);
             try (NDManager sm = manager.newSubManager()) {
                 float[] part = java.util.Arrays.copyOfRange(images, start * d, (start + m) * d);
-                NDArray x = sm.create(part, new Shape(m, s.channels(), s.height(), s.width()));
-                NDArray y = features ? net.features(x) : net.logits(x, null).softmax(1);
-                System.arraycopy(y.toFloatArray(), 0, out, start * width, m * width);
+                NDArray x = sm.create(part, new Shape(m, s.channels(), s.height(), s.width()));   // [m, C, H, W]
+                NDArray feats = net.features(x);                                                  // [m, 128]
+                if (f != null) {
+                    System.arraycopy(feats.toFloatArray(), 0, f, start * LeNet.FEATURES, m * LeNet.FEATURES);
+                }
+                if (p != null) {
+                    System.arraycopy(net.head(feats).softmax(1).toFloatArray(), 0, p, start * k, m * k);   // [m, K]
+                }
             }
         }
-        return out;
+        return new float[][] {f, p};
     }
 
     /** A network held in memory while it trains, wrapped for scoring (no checksum). */
