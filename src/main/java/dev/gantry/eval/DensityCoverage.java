@@ -3,7 +3,6 @@ package dev.gantry.eval;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import dev.gantry.BadInputException;
-import java.util.Objects;
 
 /**
  * Density and coverage of Naeem, Oh, Uh, Choi and Yoo, "Reliable Fidelity and Diversity Metrics
@@ -67,12 +66,7 @@ public final class DensityCoverage {
     /** As the public form, with {@code chunkRows} rows per engine matmul (tests use small chunks). */
     static Result compute(NDManager manager, float[] real, int nReal, float[] fake, int nFake, int f, int k,
             DataType dataType, int chunkRows) {
-        Objects.requireNonNull(manager, "manager");
-        PrecisionRecall.requireType(dataType);
-        FeatureInputs.requireAtLeast("neighbourhood size k", k, 1);
-        FeatureInputs.requireFeatures("real features", real, nReal, f, k + 1,
-                "(more than k = " + k + ", for the k-th nearest neighbour)");
-        FeatureInputs.requireFeatures("fake features", fake, nFake, f, 1, null);
+        FeatureInputs.requireNeighbourhoods(manager, dataType, k, real, nReal, fake, nFake, f, false);
 
         long[] inBalls = new long[nFake];
         boolean[] covered = new boolean[nReal]; // written from several threads: only ever set to true

@@ -1,6 +1,9 @@
 package dev.gantry.eval;
 
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import dev.gantry.BadInputException;
+import java.util.Objects;
 
 /**
  * Checks of the feature and class-probability matrices the GAN metrics take (row-major
@@ -66,6 +69,35 @@ final class FeatureInputs {
                 throw new BadInputException(what + " hold " + labels[i] + " at sample " + i
                         + "; expected a class index in [0, " + k + ")");
             }
+        }
+    }
+
+    /**
+     * The inputs of the k-NN manifold metrics ({@link PrecisionRecall}, {@link DensityCoverage}), in
+     * this order: a manager, a {@link #requireMatmulType matmul type}, k ≥ 1, real features [nReal,
+     * f] with more than k rows, and fake features [nFake, f] with more than k rows too if {@code
+     * fakeBalls} (the metric needs their own k-NN balls), else at least one.
+     *
+     * @throws NullPointerException if {@code manager} is null
+     */
+    static void requireNeighbourhoods(NDManager manager, DataType dataType, int k, float[] real, int nReal,
+            float[] fake, int nFake, int f, boolean fakeBalls) {
+        Objects.requireNonNull(manager, "manager");
+        requireMatmulType(dataType);
+        requireAtLeast("neighbourhood size k", k, 1);
+        String why = "(more than k = " + k + ", for the k-th nearest neighbour)";
+        requireFeatures("real features", real, nReal, f, k + 1, why);
+        if (fakeBalls) {
+            requireFeatures("fake features", fake, nFake, f, k + 1, why);
+        } else {
+            requireFeatures("fake features", fake, nFake, f, 1, null);
+        }
+    }
+
+    /** The type of a distance matmul: {@link DataType#FLOAT32} or {@link DataType#FLOAT64}. */
+    static void requireMatmulType(DataType dataType) {
+        if (dataType != DataType.FLOAT32 && dataType != DataType.FLOAT64) {
+            throw new BadInputException("matmul type " + dataType + "; expected FLOAT32 or FLOAT64");
         }
     }
 

@@ -3,7 +3,6 @@ package dev.gantry.eval;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import dev.gantry.BadInputException;
-import java.util.Objects;
 
 /**
  * Improved precision and recall of Kynkäänniemi, Karras, Laine, Lehtinen and Aila, "Improved
@@ -66,12 +65,7 @@ public final class PrecisionRecall {
     /** As the public form, with {@code chunkRows} rows per engine matmul (tests use small chunks). */
     static Result compute(NDManager manager, float[] real, int nReal, float[] fake, int nFake, int f, int k,
             DataType dataType, int chunkRows) {
-        Objects.requireNonNull(manager, "manager");
-        requireType(dataType);
-        FeatureInputs.requireAtLeast("neighbourhood size k", k, 1);
-        String why = "(more than k = " + k + ", for the k-th nearest neighbour)";
-        FeatureInputs.requireFeatures("real features", real, nReal, f, k + 1, why);
-        FeatureInputs.requireFeatures("fake features", fake, nFake, f, k + 1, why);
+        FeatureInputs.requireNeighbourhoods(manager, dataType, k, real, nReal, fake, nFake, f, true);
 
         double[] fakeRadii = PairwiseDistances.kthNeighbourSquaredDistances(manager, fake, nFake, f, k, dataType,
                 chunkRows);
@@ -103,11 +97,5 @@ public final class PrecisionRecall {
             count += b ? 1 : 0;
         }
         return (double) count / flags.length;
-    }
-
-    static void requireType(DataType dataType) {
-        if (dataType != DataType.FLOAT32 && dataType != DataType.FLOAT64) {
-            throw new BadInputException("matmul type " + dataType + "; expected FLOAT32 or FLOAT64");
-        }
     }
 }

@@ -84,10 +84,7 @@ public final class ConvTranspose2d implements Module {
     /** As {@link #convTranspose2d(NDArray, NDArray, NDArray, int, int, int)}, with one output_padding per axis. */
     static NDArray convTranspose2d(NDArray x, NDArray weight, NDArray bias, int stride, int padding,
             int outputPaddingH, int outputPaddingW) {
-        int k = checkShapes(x, weight, bias);
-        checkGeometry(k, stride, padding, outputPaddingH);
-        checkGeometry(k, stride, padding, outputPaddingW);
-        checkOutput(x, k, stride, padding, outputPaddingH, outputPaddingW);
+        int k = checkArguments(x, weight, bias, stride, padding, outputPaddingH, outputPaddingW);
         NDManager scope = x.getManager();
         int s = stride;
         long batch = x.getShape().get(0);
@@ -128,9 +125,7 @@ public final class ConvTranspose2d implements Module {
      */
     public static NDArray convTranspose2dDilated(NDArray x, NDArray weight, NDArray bias, int stride, int padding,
             int outputPadding) {
-        int k = checkShapes(x, weight, bias);
-        checkGeometry(k, stride, padding, outputPadding);
-        checkOutput(x, k, stride, padding, outputPadding, outputPadding);
+        int k = checkArguments(x, weight, bias, stride, padding, outputPadding, outputPadding);
         NDManager scope = x.getManager();
         int s = stride;
         long batch = x.getShape().get(0);
@@ -178,6 +173,21 @@ public final class ConvTranspose2d implements Module {
             pad = Math.max(0, Math.max(kk - 1 - qFirst, qLast - (in - 1)));
             offset = p + (pad - kk + 1) * s;
         }
+    }
+
+    /**
+     * Every check of both formulations, in order: the shapes, the geometry with each axis's
+     * output_padding, a non-empty output.
+     *
+     * @return k
+     */
+    private static int checkArguments(NDArray x, NDArray weight, NDArray bias, int stride, int padding, int opH,
+            int opW) {
+        int k = checkShapes(x, weight, bias);
+        checkGeometry(k, stride, padding, opH);
+        checkGeometry(k, stride, padding, opW);
+        checkOutput(x, k, stride, padding, opH, opW);
+        return k;
     }
 
     private static int checkShapes(NDArray x, NDArray weight, NDArray bias) {

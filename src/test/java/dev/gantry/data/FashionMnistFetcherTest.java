@@ -17,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,22 +35,11 @@ class FashionMnistFetcherTest {
     @BeforeEach
     void setUp() throws IOException {
         dir = tmp.resolve("cache/fashion-mnist");
-        contents = new LinkedHashMap<>();
-        contents.put(Mnist.TRAIN_IMAGES, idx(new int[] {3, 28, 28}, MnistTest.images(3)));
-        contents.put(Mnist.TRAIN_LABELS, idx(new int[] {3}, MnistTest.labels(3)));
-        contents.put(Mnist.TEST_IMAGES, idx(new int[] {2, 28, 28}, MnistTest.images(2)));
-        contents.put(Mnist.TEST_LABELS, idx(new int[] {2}, MnistTest.labels(2)));
-        sha = new LinkedHashMap<>();
-        contents.forEach((k, v) -> sha.put(k, MnistFetcherTest.sha256(v)));
+        contents = FetcherTestFiles.contents(tmp);
+        sha = FetcherTestFiles.sha256(contents);
         calls = new AtomicInteger();
         logBytes = new ByteArrayOutputStream();
         log = new PrintStream(logBytes, true, StandardCharsets.UTF_8);
-    }
-
-    private byte[] idx(int[] dims, byte[] data) throws IOException {
-        Path f = tmp.resolve("scratch");
-        Idx.write(f, dims, data);
-        return Files.readAllBytes(f);
     }
 
     /**
@@ -74,12 +62,6 @@ class FashionMnistFetcherTest {
         return new FashionMnistFetcher(sha, deb(files));
     }
 
-    private static List<String> list(Path d) throws IOException {
-        try (Stream<Path> s = Files.list(d)) {
-            return s.map(p -> p.getFileName().toString()).sorted().toList();
-        }
-    }
-
     // ---- fetch ----
 
     @Test
@@ -88,7 +70,7 @@ class FashionMnistFetcherTest {
 
         assertThat(r.downloaded()).containsExactlyElementsOf(contents.keySet());
         assertThat(r.alreadyPresent()).isEmpty();
-        assertThat(list(dir)).containsExactlyInAnyOrderElementsOf(contents.keySet()); // plain names, no temps
+        assertThat(FetcherTestFiles.list(dir)).containsExactlyInAnyOrderElementsOf(contents.keySet()); // plain names, no temps
         for (Map.Entry<String, byte[]> e : contents.entrySet()) {
             assertThat(dir.resolve(e.getKey())).hasBinaryContent(e.getValue());
         }
@@ -142,9 +124,9 @@ class FashionMnistFetcherTest {
                 .isInstanceOf(IOException.class)
                 .isNotInstanceOf(BadInputException.class)
                 .hasMessageContainingAll(Mnist.TEST_IMAGES, sha.get(Mnist.TEST_IMAGES),
-                        MnistFetcherTest.sha256(bad), "left unchanged");
+                        FetcherTestFiles.sha256(bad), "left unchanged");
         // All or nothing: neither the good new files nor a replacement for the stale one, no temps.
-        assertThat(list(dir)).containsExactly(Mnist.TEST_LABELS, Mnist.TRAIN_IMAGES);
+        assertThat(FetcherTestFiles.list(dir)).containsExactly(Mnist.TEST_LABELS, Mnist.TRAIN_IMAGES);
         assertThat(good).hasBinaryContent(contents.get(Mnist.TRAIN_IMAGES));
         assertThat(stale).hasBinaryContent(new byte[] {1, 2, 3});
 
@@ -211,11 +193,11 @@ class FashionMnistFetcherTest {
 
         assertThat(r.downloaded()).containsExactlyElementsOf(contents.keySet());
         assertThat(calls).hasValue(0);
-        assertThat(list(dir)).containsExactlyInAnyOrderElementsOf(contents.keySet());
+        assertThat(FetcherTestFiles.list(dir)).containsExactlyInAnyOrderElementsOf(contents.keySet());
         for (Map.Entry<String, byte[]> e : contents.entrySet()) {
             assertThat(dir.resolve(e.getKey())).hasBinaryContent(e.getValue());
         }
-        assertThat(list(from)).hasSize(4); // the user's files are untouched
+        assertThat(FetcherTestFiles.list(from)).hasSize(4); // the user's files are untouched
         assertThat(fetcher(contents).importFrom(from, dir, log).upToDate()).isTrue();
     }
 
@@ -252,8 +234,8 @@ class FashionMnistFetcherTest {
         assertThatThrownBy(() -> fetcher(contents).importFrom(from, dir, log))
                 .isInstanceOf(BadInputException.class)
                 .hasMessageContainingAll(from.resolve(Mnist.TRAIN_LABELS + ".gz").toString(),
-                        MnistFetcherTest.sha256(wrong), sha.get(Mnist.TRAIN_LABELS), "left unchanged");
-        assertThat(list(dir)).containsExactly(Mnist.TRAIN_LABELS);
+                        FetcherTestFiles.sha256(wrong), sha.get(Mnist.TRAIN_LABELS), "left unchanged");
+        assertThat(FetcherTestFiles.list(dir)).containsExactly(Mnist.TRAIN_LABELS);
         assertThat(stale).hasBinaryContent(new byte[] {9});
     }
 

