@@ -40,6 +40,9 @@ final class CalibrateCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE.jsonl", description = "write every result here (never overwritten)")
     Path out;
 
+    @Option(names = "--grids", paramLabel = "DIR", description = "also draw the first 100 images of each row as DIR/ROW.png")
+    Path grids;
+
     @Override
     public Integer call() throws Exception {
         if (out != null && Files.exists(out)) {
@@ -54,6 +57,13 @@ final class CalibrateCommand implements Callable<Integer> {
             ImageSet train = ev.dataset().load(Split.TRAIN, ev.request());
             ImageSet test = ev.dataset().load(Split.TEST, ev.request());
             Map<String, float[]> sets = Calibration.sets(train, test, 10_000, 0);
+            if (grids != null) {
+                Files.createDirectories(grids);
+                for (var e : sets.entrySet()) {
+                    float[] first = java.util.Arrays.copyOf(e.getValue(), 100 * ev.dataset().shape().dim());
+                    dev.gantry.report.ImageGrid.writePng(grids.resolve(e.getKey() + ".png"), first, 100, ev.dataset().shape(), 10, 2);
+                }
+            }
             table.append("| row |");
             for (Metric m : metrics) {
                 table.append(' ').append(m.name()).append(" |");
