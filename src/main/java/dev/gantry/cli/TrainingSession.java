@@ -24,7 +24,9 @@ final class TrainingSession {
         trainer.addListener(files);
         trainer.addListener(new ParzenMonitorListener(run));
         trainer.addListener(new MetricMonitorListener(run, trainer.config()));
-        trainer.addListener(new dev.gantry.train.Diagnostics(trainer.config().diagnostics(), run::appendEvent, System.err));
+        dev.gantry.train.Diagnostics diagnostics = new dev.gantry.train.Diagnostics(trainer.config().diagnostics(), run::appendEvent, System.err);
+        dev.gantry.classifier.FeatureNet classifier = classMeter(trainer, diagnostics);
+        trainer.addListener(diagnostics);
         if (!quiet) {
             trainer.addListener(new ProgressListener(targetEpochs));
         }
@@ -41,8 +43,25 @@ final class TrainingSession {
         try {
             return trainAndReport(run, trainer, targetEpochs, files, hook);
         } finally {
+            if (classifier != null) {
+                classifier.close();
+            }
             done.countDown();   // lets a Ctrl-C shutdown proceed, once the checkpoint and summary are out
         }
+    }
+
+    /**
+     * On a dataset whose classifier ships (MNIST, Fashion-MNIST), the mode-collapse alarm also
+     * watches the class histogram of G's samples; returns the network to close afterwards.
+     */
+    private static dev.gantry.classifier.FeatureNet classMeter(GanTrainer trainer, dev.gantry.train.Diagnostics d) {
+        String name = trainer.config().data().name();
+        if (!trainer.config().diagnostics().enabled() || !dev.gantry.classifier.FeatureNet.SHIPPED.containsKey(name)) {
+            return null;
+        }
+        dev.gantry.classifier.FeatureNet net = dev.gantry.classifier.FeatureNet.load(name, null);
+        d.withClassMeter((samples, n) -> dev.gantry.eval.ClassHistogram.compute(net.probabilities(samples, n), n, net.classes()).counts());
+        return net;
     }
 
     private static int trainAndReport(RunDirectory run, GanTrainer trainer, int targetEpochs, RunFilesListener files, Thread hook) {

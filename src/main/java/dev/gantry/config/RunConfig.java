@@ -101,7 +101,8 @@ public record RunConfig(
             @JsonPropertyDescription("watch for vanishing gradients, mode collapse and divergence") boolean enabled,
             @JsonPropertyDescription("vanishing gradient: mean D(G(z)) below this ...") double vanishingScore,
             @JsonPropertyDescription("... while |grad G| is below this fraction of its largest value so far") double vanishingGradRatio,
-            @JsonPropertyDescription("mode collapse: mean pairwise distance of the fixed-noise samples falls below this fraction of a real batch's, after having reached it") double collapseRatio) {}
+            @JsonPropertyDescription("mode collapse: mean pairwise distance of the fixed-noise samples falls below this fraction of a real batch's, after having reached it") double collapseRatio,
+            @JsonPropertyDescription("mode collapse on labelled data with a shipped classifier: fewer than this fraction of the classes covered by 1,000 samples (each >= 1 % at confidence >= 0.9), after having covered that many") double collapseClassFraction) {}
 
     /**
      * Keys that {@code gantry resume --set} may change: they decide how long a run goes on and what
@@ -111,7 +112,8 @@ public record RunConfig(
             "train.epochs", "train.stats_every", "train.checkpoint_keep", "train.keep_every", "train.grid_side",
             "monitor.parzen_every", "monitor.parzen_samples", "monitor.parzen_sigma", "monitor.parzen_points",
             "monitor.metrics", "monitor.metrics_every",
-            "diagnostics.enabled", "diagnostics.vanishing_score", "diagnostics.vanishing_grad_ratio", "diagnostics.collapse_ratio");
+            "diagnostics.enabled", "diagnostics.vanishing_score", "diagnostics.vanishing_grad_ratio", "diagnostics.collapse_ratio",
+            "diagnostics.collapse_class_fraction");
 
     /** The paper's MNIST settings: every preset starts from these. */
     public static RunConfig defaults() {
@@ -125,7 +127,7 @@ public record RunConfig(
                 new OptimConfig("sgd", 0.1, 1.000004, 1e-6, 0.5, 0.7, 1, 250, 0.5, 0.999, 1e-8),
                 new TrainConfig(25, 100, "simultaneous", 1, 50, 3, 0, 10),
                 new MonitorConfig(1, 100, 0.2, 10_000, "", 0),
-                new DiagnosticsConfig(true, 0.05, 0.05, 0.4));
+                new DiagnosticsConfig(true, 0.05, 0.05, 0.4, 0.8));
     }
 
     /**
@@ -195,6 +197,7 @@ public record RunConfig(
         probability(errors, "diagnostics.vanishing_score", diagnostics.vanishingScore());
         probability(errors, "diagnostics.vanishing_grad_ratio", diagnostics.vanishingGradRatio());
         probability(errors, "diagnostics.collapse_ratio", diagnostics.collapseRatio());
+        probability(errors, "diagnostics.collapse_class_fraction", diagnostics.collapseClassFraction());
         if (!errors.isEmpty()) {
             throw new BadInputException("invalid config: " + String.join("; ", errors));
         }

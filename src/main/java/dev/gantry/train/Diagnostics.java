@@ -3,6 +3,7 @@ package dev.gantry.train;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gantry.config.ConfigLoader;
 import dev.gantry.config.RunConfig;
+import dev.gantry.util.Seeds;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,6 +40,21 @@ public final class Diagnostics implements TrainingListener {
     private boolean collapsed;
     private double realDiversity = Double.NaN;
     private double peakDiversity;
+    private ClassMeter meter;
+    private int peakCovered;
+    private boolean classesLost;
+
+    /**
+     * What a frozen classifier says of samples: per class, how many it assigns there with
+     * confidence (e.g. {@code eval.ClassHistogram} over a shipped network's probabilities).
+     */
+    public interface ClassMeter {
+        /** Confident samples per class, for n samples [n, C·H·W]. */
+        int[] confidentCounts(float[] samples, int n);
+    }
+
+    /** Samples drawn for the class histogram every epoch. */
+    public static final int CLASS_SAMPLES = 1000;
 
     /**
      * @param events where events are recorded, e.g. the run's events.jsonl (null: only printed)
@@ -48,6 +64,15 @@ public final class Diagnostics implements TrainingListener {
         this.c = c;
         this.events = events;
         this.out = out;
+    }
+
+    /**
+     * Also watches the class histogram of G's samples under a frozen classifier (labelled image
+     * data with a shipped network): mode collapse is classes the samples covered and then lost.
+     */
+    public Diagnostics withClassMeter(ClassMeter meter) {
+        this.meter = meter;
+        return this;
     }
 
     /** The alarms raised so far. */
@@ -99,6 +124,9 @@ public final class Diagnostics implements TrainingListener {
 
     @Override
     public void onEpochEnd(TrainingView t) {
+        if (c.enabled() && meter != null) {
+            watchClasses(t);
+        }
         if (!c.enabled() || !Double.isFinite(realDiversity) || realDiversity == 0) {
             return;
         }
@@ -112,6 +140,33 @@ public final class Diagnostics implements TrainingListener {
                     + "(alarm below %.0f%%)", 100 * ratio, 100 * peakDiversity, 100 * c.collapseRatio()));
         }
         collapsed = now;
+    }
+
+    /**
+     * The seeds' "Helvetica scenario" on labelled data: a class counts as covered when at least
+     * 1 % of {@value #CLASS_SAMPLES} samples are assigned to it with confidence; the alarm rises
+     * when fewer than {@code diagnostics.collapse_class_fraction} of the classes are covered
+     * after at least that many were. The samples come from their own stream of the seed, so
+     * watching changes nothing in the trajectory.
+     */
+    private void watchClasses(TrainingView t) {
+        Seeds.seedEngine(t.config().seed(), Seeds.DIAGNOSE, t.epoch());
+        int[] counts = meter.confidentCounts(t.generate(CLASS_SAMPLES), CLASS_SAMPLES);
+        int covered = 0;
+        for (int k : counts) {
+            if (100L * k >= CLASS_SAMPLES) {
+                covered++;
+            }
+        }
+        int needed = (int) Math.ceil(c.collapseClassFraction() * counts.length);
+        peakCovered = Math.max(peakCovered, covered);
+        boolean now = peakCovered >= needed && covered < needed;
+        if (now && !classesLost) {
+            raise(t, "mode-collapse", String.format("the samples cover %d of %d classes (each >= 1%% of %d samples at confidence), "
+                    + "down from %d (alarm below %d); confident samples per class %s", covered, counts.length, CLASS_SAMPLES,
+                    peakCovered, needed, java.util.Arrays.toString(counts)));
+        }
+        classesLost = now;
     }
 
     private void raise(TrainingView t, String name, String detail) {

@@ -41,6 +41,38 @@ class DiagnosticsTest {
         return params.stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow();
     }
 
+    /** A classifier whose verdicts are scripted epoch by epoch: all ten classes, then three. */
+    @Test
+    void losingClassesRaisesModeCollapseOnceAndWatchingDoesNotChangeTheTrajectory() {
+        RunConfig c = tiny("train.epochs=4");
+        int[] all = {100, 100, 100, 100, 100, 100, 100, 100, 100, 100};
+        int[] three = {400, 300, 200, 5, 0, 0, 9, 0, 0, 0};
+        java.util.Deque<int[]> verdicts = new java.util.ArrayDeque<>(List.of(all, three, three, all));
+        List<Integer> sizes = new java.util.ArrayList<>();
+        List<float[]> watched = new java.util.ArrayList<>();
+        try (GanTrainer t = new GanTrainer(c, data(c))) {
+            Diagnostics d = new Diagnostics(c.diagnostics(), null, null).withClassMeter((samples, n) -> {
+                sizes.add(samples.length / n);
+                return verdicts.pop();
+            });
+            t.addListener(d);
+            t.train(4);
+            List<Diagnostics.Alarm> alarms = d.alarms().stream().filter(a -> a.name().equals("mode-collapse")).toList();
+            assertThat(alarms).hasSize(1);   // raised at epoch 2, not again at 3 while it lasts
+            assertThat(alarms.get(0).epoch()).isEqualTo(2);
+            assertThat(alarms.get(0).detail()).contains("cover 3 of 10 classes").contains("down from 10");
+            assertThat(sizes).containsOnly(784);
+            t.state().tensors().forEach(a -> watched.add(a.toFloatArray()));
+        }
+        try (GanTrainer t = new GanTrainer(c, data(c))) {
+            t.train(4);
+            var plain = t.state().tensors();
+            for (int i = 0; i < plain.size(); i++) {
+                assertThat(plain.get(i).toFloatArray()).as("tensor %d without the watcher", i).containsExactly(watched.get(i));
+            }
+        }
+    }
+
     @Test
     void aHealthyRunStaysQuiet() {
         RunConfig c = tiny("train.epochs=3");
