@@ -188,7 +188,7 @@ final class IdxCache {
             }
             if (!actual.equals(e.getValue())) {
                 throw new BadInputException(dataset + " file " + file + " has sha256 " + actual
-                        + "; expected " + e.getValue());
+                        + "; expected " + e.getValue() + "; " + hint);
             }
         }
     }

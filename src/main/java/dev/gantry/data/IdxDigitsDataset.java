@@ -62,6 +62,11 @@ abstract class IdxDigitsDataset implements Dataset {
                 throw new UncheckedIOException("fetching " + displayName() + " failed: " + e.getMessage(), e);
             }
         }
+        if (isCache) {
+            // The cache is Gantry's: check every file each time it is opened (a fraction of a second
+            // next to an epoch), so bit rot in the cache never trains silently.
+            IdxCache.verify(dir, sha256(), displayName(), "run `gantry data fetch " + name() + "` to replace the damaged file");
+        }
         return Mnist.load(dir, displayName(), "run `gantry data fetch " + name() + "` (or set GANTRY_DATA)");
     }
 
