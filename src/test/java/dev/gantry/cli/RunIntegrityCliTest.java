@@ -34,25 +34,15 @@ class RunIntegrityCliTest {
     static Path shared;
     static Path run;
 
-    record Result(int code, String err) {}
-
-    static synchronized Result gantry(String... args) {
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            var cl = Main.newCommandLine();
-            cl.setErr(new java.io.PrintWriter(System.err, true));
-            return new Result(cl.execute(args), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setErr(oldErr);
-        }
+    /** Exit code and standard error of one command, through the same runner as CliTest. */
+    static CliTest.Result gantry(String... args) {
+        return CliTest.gantry(args);
     }
 
     @BeforeAll
     static void trainTinyRun() {
         run = shared.resolve("tiny-run");
-        Result r = gantry("train", "--preset", "tiny", "--run-dir", run.toString(), "--quiet");
+        CliTest.Result r = gantry("train", "--preset", "tiny", "--run-dir", run.toString(), "--quiet");
         assertThat(r.code()).as(r.err()).isZero();
     }
 
@@ -96,7 +86,7 @@ class RunIntegrityCliTest {
                 new String[] {"sample", copy.toString(), "--n", "4", "--out", copy.resolve("x.npy").toString()},
                 new String[] {"eval", "parzen", copy.toString(), "--n", "10"});
         for (String[] args : commands) {
-            Result r = gantry(args);
+            CliTest.Result r = gantry(args);
             assertThat(r.code()).as(String.join(" ", args) + ": " + r.err()).isEqualTo(2);
             assertThat(r.err()).as(args[0]).contains("step-000000020.ckpt").contains(details);
         }
@@ -150,7 +140,7 @@ class RunIntegrityCliTest {
         for (Path p : kept) {
             Files.writeString(p, "mine");
         }
-        Result r = gantry("resume", copy.toString(), "--epochs", "3", "--quiet");
+        CliTest.Result r = gantry("resume", copy.toString(), "--epochs", "3", "--quiet");
         assertThat(r.code()).as(r.err()).isZero();
         for (Path p : orphans) {
             assertThat(p).as(p.toString()).doesNotExist();
@@ -168,7 +158,7 @@ class RunIntegrityCliTest {
         Path f = copy.resolve(file);
         Files.writeString(f, "{\"step\":21,\"epoch\":2,\"loss_d\":0.6", StandardCharsets.UTF_8,
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        Result r = gantry("resume", copy.toString(), "--epochs", "3", "--quiet");
+        CliTest.Result r = gantry("resume", copy.toString(), "--epochs", "3", "--quiet");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.err()).contains(file);
         String text = Files.readString(f);
@@ -209,17 +199,17 @@ class RunIntegrityCliTest {
                 assertThat(System.nanoTime()).as("child did not start training").isLessThan(deadline);
                 Thread.sleep(200);
             }
-            Result second = gantry("resume", copy.toString(), "--epochs", "3", "--quiet");
+            CliTest.Result second = gantry("resume", copy.toString(), "--epochs", "3", "--quiet");
             assertThat(second.code()).as(second.err()).isEqualTo(2);
             assertThat(second.err()).contains(copy.toString()).contains("in use by PID " + p.pid());
-            Result train = gantry("train", "--preset", "tiny", "--run-dir", copy.toString(), "--quiet");
+            CliTest.Result train = gantry("train", "--preset", "tiny", "--run-dir", copy.toString(), "--quiet");
             assertThat(train.code()).as(train.err()).isEqualTo(2);
         } finally {
             p.destroyForcibly();   // SIGKILL: the lock file stays behind, naming a dead process
             p.waitFor(60, TimeUnit.SECONDS);
         }
         assertThat(p.isAlive()).isFalse();
-        Result after = gantry("resume", copy.toString(), "--epochs", "3", "--quiet");
+        CliTest.Result after = gantry("resume", copy.toString(), "--epochs", "3", "--quiet");
         assertThat(after.code()).as(after.err()).isZero();
         assertThat(after.err()).doesNotContain("in use");
     }
@@ -230,7 +220,7 @@ class RunIntegrityCliTest {
         Path copy = copyRun();
         try (var lock = dev.gantry.run.RunDirectory.open(copy).lock()) {
             Map<String, String> before = contents(copy);
-            Result r = gantry("resume", copy.toString(), "--epochs", "3", "--quiet");
+            CliTest.Result r = gantry("resume", copy.toString(), "--epochs", "3", "--quiet");
             assertThat(r.code()).as(r.err()).isEqualTo(2);
             assertThat(r.err()).contains("run " + copy).contains("in use by PID " + ProcessHandle.current().pid());
             assertThat(contents(copy)).isEqualTo(before);
@@ -240,7 +230,7 @@ class RunIntegrityCliTest {
         Path fresh = shared.resolve("fresh-run");
         Files.createDirectories(fresh);
         try (var lock = dev.gantry.run.RunDirectory.create(shared, "tiny", fresh).lock()) {
-            Result r = gantry("train", "--preset", "tiny", "--run-dir", fresh.toString(), "--quiet");
+            CliTest.Result r = gantry("train", "--preset", "tiny", "--run-dir", fresh.toString(), "--quiet");
             assertThat(r.code()).as(r.err()).isEqualTo(2);
             assertThat(r.err()).contains("in use by PID");
             try (Stream<Path> s = Files.list(fresh)) {
