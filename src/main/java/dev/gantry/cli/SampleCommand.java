@@ -40,6 +40,9 @@ public final class SampleCommand implements Callable<Integer> {
     @Mixin
     NoiseSeedOption seed;
 
+    /** The most values one Java float array holds. */
+    static final long MAX_VALUES = Integer.MAX_VALUE - 8;
+
     @Override
     public Integer call() throws Exception {
         if (n <= 0) {
@@ -52,8 +55,18 @@ public final class SampleCommand implements Callable<Integer> {
         if (Files.exists(out)) {
             throw new BadInputException("--out " + out + " already exists; Gantry never overwrites an existing file");
         }
+        for (Path p = out.toAbsolutePath().getParent(); p != null; p = p.getParent()) {
+            if (Files.exists(p) && !Files.isDirectory(p)) {
+                throw new BadInputException("--out " + out + ": " + p + " is a file, not a directory");
+            }
+        }
         RunDirectory run = RunDirectory.open(runDir);
         Path ckpt = checkpoint.resolve(run);
+        int dim = Checkpoint.dataShape(Checkpoint.readMeta(ckpt)).dim();
+        if ((long) n * dim > MAX_VALUES) {
+            throw new BadInputException("--n " + n + ": " + n + " samples of " + dim + " values exceed the " + MAX_VALUES
+                    + " values one sample array holds (at most --n " + MAX_VALUES / dim + ")");
+        }
         float[] samples;
         ImageShape shape;
         try (NDManager manager = NDManager.newBaseManager()) {

@@ -115,6 +115,12 @@ public record RunConfig(
             "diagnostics.enabled", "diagnostics.vanishing_score", "diagnostics.vanishing_grad_ratio", "diagnostics.collapse_ratio",
             "diagnostics.collapse_class_fraction");
 
+    /** Largest sample grid: 64² = 4,096 images a grid. */
+    public static final int MAX_GRID_SIDE = 64;
+
+    /** Largest sample or point count of the Parzen monitor (the full protocol uses 10,000). */
+    public static final int MAX_MONITOR_SAMPLES = 100_000;
+
     /** The paper's MNIST settings: every preset starts from these. */
     public static RunConfig defaults() {
         return new RunConfig(
@@ -188,8 +194,15 @@ public record RunConfig(
         positive(errors, "train.checkpoint_keep", train.checkpointKeep());
         if (train.keepEvery() < 0) errors.add("train.keep_every must be >= 0 (got " + train.keepEvery() + ")");
         positive(errors, "train.grid_side", train.gridSide());
+        if (train.gridSide() > MAX_GRID_SIDE) errors.add("train.grid_side must be at most " + MAX_GRID_SIDE + " (got " + train.gridSide() + ")");
+        if ("alternating".equals(train.schedule()) && (long) train.batchSize() * train.k() > data.trainSize()) {
+            errors.add("train.batch_size × train.k (" + (long) train.batchSize() * train.k() + ") must not exceed data.train_size ("
+                    + data.trainSize() + "): an epoch would have no step");
+        }
         if (monitor.parzenEvery() < 0) errors.add("monitor.parzen_every must be >= 0 (got " + monitor.parzenEvery() + ")");
         positive(errors, "monitor.parzen_samples", monitor.parzenSamples());
+        if (monitor.parzenSamples() > MAX_MONITOR_SAMPLES) errors.add("monitor.parzen_samples must be at most " + MAX_MONITOR_SAMPLES + " (got " + monitor.parzenSamples() + ")");
+        if (monitor.parzenPoints() > MAX_MONITOR_SAMPLES) errors.add("monitor.parzen_points must be at most " + MAX_MONITOR_SAMPLES + " (got " + monitor.parzenPoints() + ")");
         positive(errors, "monitor.parzen_sigma", monitor.parzenSigma());
         positive(errors, "monitor.parzen_points", monitor.parzenPoints());
         if (monitor.metricsEvery() < 0) errors.add("monitor.metrics_every must be >= 0 (got " + monitor.metricsEvery() + ")");
