@@ -3,8 +3,8 @@ package dev.gantry.cli;
 import dev.gantry.BadInputException;
 import dev.gantry.run.Provenance;
 import java.io.PrintWriter;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /**
  * The {@code gantry} command line: train, resume, sample, evaluate, fetch data, benchmark.

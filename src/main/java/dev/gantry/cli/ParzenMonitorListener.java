@@ -8,11 +8,11 @@ import dev.gantry.data.Datasets;
 import dev.gantry.data.ImageSet;
 import dev.gantry.data.Split;
 import dev.gantry.eval.ParzenWindow;
-import dev.gantry.train.GanTrainer;
-import dev.gantry.train.TrainingView;
 import dev.gantry.run.RunDirectory;
-import dev.gantry.util.Seeds;
+import dev.gantry.train.GanTrainer;
 import dev.gantry.train.TrainingListener;
+import dev.gantry.train.TrainingView;
+import dev.gantry.util.Seeds;
 
 /**
  * The authors' training monitor: a Parzen-window estimate on validation images at a fixed σ

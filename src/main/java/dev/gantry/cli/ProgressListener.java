@@ -1,9 +1,9 @@
 package dev.gantry.cli;
 
 import dev.gantry.train.GanTrainer;
-import dev.gantry.train.TrainingView;
 import dev.gantry.train.StepStats;
 import dev.gantry.train.TrainingListener;
+import dev.gantry.train.TrainingView;
 import java.time.Duration;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;

@@ -1,16 +1,16 @@
 package dev.gantry.cli;
 
 import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.gantry.BadInputException;
 import dev.gantry.data.ImageShape;
+import dev.gantry.data.format.Npy;
 import dev.gantry.models.Generator;
 import dev.gantry.models.Sampler;
-import dev.gantry.BadInputException;
-import dev.gantry.data.format.Npy;
 import dev.gantry.report.ImageGrid;
 import dev.gantry.run.Checkpoint;
 import dev.gantry.run.RunDirectory;
 import dev.gantry.util.Seeds;
-import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

@@ -1,9 +1,9 @@
 package dev.gantry.cli;
 
 import dev.gantry.report.RunReport;
-import dev.gantry.train.GanTrainer;
 import dev.gantry.run.RunDirectory;
 import dev.gantry.run.RunFilesListener;
+import dev.gantry.train.GanTrainer;
 import dev.gantry.train.StepStats;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;

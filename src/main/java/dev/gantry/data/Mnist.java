@@ -1,7 +1,7 @@
 package dev.gantry.data;
 
-import dev.gantry.data.format.Idx;
 import dev.gantry.BadInputException;
+import dev.gantry.data.format.Idx;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;

@@ -1,8 +1,8 @@
 package dev.gantry.eval;
 
 import dev.gantry.BadInputException;
-import dev.gantry.data.format.Npy;
 import dev.gantry.data.ToyMixture;
+import dev.gantry.data.format.Npy;
 import java.util.Arrays;
 import java.util.Objects;
 

@@ -2,8 +2,8 @@ package dev.gantry.lab;
 
 import ai.djl.ndarray.NDManager;
 import dev.gantry.losses.GanLoss;
-import dev.gantry.report.Plots;
 import dev.gantry.optim.Optimizer;
+import dev.gantry.report.Plots;
 import dev.gantry.util.Seeds;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,10 +1,10 @@
 package dev.gantry.run;
 
-import dev.gantry.train.TrainingListener;
-import dev.gantry.train.StepStats;
-import dev.gantry.train.GanTrainer;
-import dev.gantry.train.TrainingView;
 import dev.gantry.report.ImageGrid;
+import dev.gantry.train.GanTrainer;
+import dev.gantry.train.StepStats;
+import dev.gantry.train.TrainingListener;
+import dev.gantry.train.TrainingView;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

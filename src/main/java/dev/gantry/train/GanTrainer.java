@@ -1,7 +1,5 @@
 package dev.gantry.train;
 
-import dev.gantry.util.Seeds;
-import dev.gantry.optim.Optimizer;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;

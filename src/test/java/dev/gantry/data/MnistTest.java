@@ -1,12 +1,12 @@
 package dev.gantry.data;
 
-import dev.gantry.data.format.IdxTest;
-import dev.gantry.data.format.Idx;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.gantry.BadInputException;
+import dev.gantry.data.format.Idx;
+import dev.gantry.data.format.IdxTest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.gantry.BadInputException;
-import dev.gantry.data.format.Npy;
 import dev.gantry.data.ToyMixture;
+import dev.gantry.data.format.Npy;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

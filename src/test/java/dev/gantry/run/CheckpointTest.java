@@ -1,8 +1,5 @@
 package dev.gantry.run;
 
-import dev.gantry.train.TrainingListener;
-import dev.gantry.train.StepStats;
-import dev.gantry.train.GanTrainer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -14,6 +11,9 @@ import dev.gantry.config.ConfigLoader;
 import dev.gantry.config.RunConfig;
 import dev.gantry.data.FakeImages;
 import dev.gantry.data.ImageSet;
+import dev.gantry.train.GanTrainer;
+import dev.gantry.train.StepStats;
+import dev.gantry.train.TrainingListener;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -1,8 +1,5 @@
 package dev.gantry.train;
 
-import dev.gantry.run.RunFilesListener;
-import dev.gantry.run.Checkpoint;
-import dev.gantry.run.RunDirectory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.NDArray;
@@ -11,6 +8,9 @@ import dev.gantry.config.RunConfig;
 import dev.gantry.data.FakeImages;
 import dev.gantry.data.ImageSet;
 import dev.gantry.nn.Param;
+import dev.gantry.run.Checkpoint;
+import dev.gantry.run.RunDirectory;
+import dev.gantry.run.RunFilesListener;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,5 @@
 package dev.gantry.train;
 
-import dev.gantry.util.Seeds;
 import static dev.gantry.nn.NdTestSupport.grad;
 import static dev.gantry.nn.NdTestSupport.toDoubles;
 import static dev.gantry.nn.NdTestSupport.zeroGrad;
@@ -23,6 +22,7 @@ import dev.gantry.models.Discriminator;
 import dev.gantry.models.Generator;
 import dev.gantry.models.Models;
 import dev.gantry.nn.Param;
+import dev.gantry.util.Seeds;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,5 @@
 package dev.gantry.train;
 
-import dev.gantry.run.Checkpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gantry.config.ConfigLoader;
@@ -8,6 +7,7 @@ import dev.gantry.config.RunConfig;
 import dev.gantry.data.FakeImages;
 import dev.gantry.data.ImageSet;
 import dev.gantry.nn.Param;
+import dev.gantry.run.Checkpoint;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,5 @@
 package dev.gantry.train;
 
-import dev.gantry.optim.Adam;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.NDArray;
@@ -8,8 +7,9 @@ import dev.gantry.config.ConfigLoader;
 import dev.gantry.config.RunConfig;
 import dev.gantry.data.Datasets;
 import dev.gantry.nn.Param;
-import java.io.PrintStream;
+import dev.gantry.optim.Adam;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.security.MessageDigest;

@@ -1,8 +1,7 @@
 package dev.gantry.data.format;
 
-import dev.gantry.util.AtomicFile;
-
 import dev.gantry.BadInputException;
+import dev.gantry.util.AtomicFile;
 import java.io.BufferedInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
