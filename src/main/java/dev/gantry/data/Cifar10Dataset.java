@@ -42,7 +42,7 @@ public final class Cifar10Dataset implements Dataset {
 
     /** {@code $GANTRY_DATA/cifar10} or {@code ~/.cache/gantry/cifar10}. */
     public static Path cacheDir() {
-        return MnistFetcher.defaultDir().resolveSibling("cifar10");
+        return IdxCache.defaultDir(System.getenv("GANTRY_DATA"), System.getProperty("user.home"), "cifar10");
     }
 
     static List<String> files(Split split) {

@@ -52,7 +52,6 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
     private final List<TrainingListener> listeners = new ArrayList<>();
     private final AtomicBoolean stopRequested = new AtomicBoolean();
     private final float[] batchBuffer;
-    private final int[] labelBuffer;
 
     private long step;
     private int epoch;
@@ -86,7 +85,6 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
         Seeds.seedEngine(config.seed(), Seeds.FIXED_NOISE, 0);
         this.fixedNoise = generator.sampleNoise(manager, side * side);
         this.batchBuffer = new float[config.train().batchSize() * data.dim()];
-        this.labelBuffer = data.labelled() ? new int[config.train().batchSize()] : null;
     }
 
     public GanTrainer addListener(TrainingListener listener) {
@@ -171,17 +169,21 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
         return order;
     }
 
-    /** A minibatch: images [B, C, H, W] and, for labelled data, labels [B] (int32). */
-    record Batch(NDArray images, NDArray labels) {}
+    /**
+     * A minibatch: images [B, C, H, W] and, for labelled data, their labels [B], kept as a Java
+     * array: no model consumes labels yet, so no engine call is spent on them every step.
+     */
+    record Batch(NDArray images, int[] labels) {}
 
     private Batch batch(NDManager sm, int[] order, int batchIndex) {
         int b = config.train().batchSize();
         int dim = data.dim();
+        int[] labels = data.labelled() ? new int[b] : null;
         for (int i = 0; i < b; i++) {
             int index = order[batchIndex * b + i];
             System.arraycopy(data.pixels(), index * dim, batchBuffer, i * dim, dim);
-            if (labelBuffer != null) {
-                labelBuffer[i] = data.labels()[index];
+            if (labels != null) {
+                labels[i] = data.labels()[index];
             }
         }
         // DJL copies the array into a fresh direct buffer that the tensor wraps (from_blob) and that
@@ -189,7 +191,6 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
         // is over. (A tensor over one reused buffer would change under the graph.)
         var s = data.shape();
         NDArray images = sm.create(batchBuffer, new Shape(b, s.channels(), s.height(), s.width()));   // [B, C, H, W]
-        NDArray labels = labelBuffer == null ? null : sm.create(labelBuffer.clone(), new Shape(b));     // [B]
         return new Batch(images, labels);
     }
 
