@@ -1,17 +1,16 @@
 package dev.gantry.cli;
 
 import ai.djl.ndarray.NDManager;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gantry.BadInputException;
 import dev.gantry.config.ConfigLoader;
-import dev.gantry.config.RunConfig;
 import dev.gantry.data.Dataset;
 import dev.gantry.data.Datasets;
 import dev.gantry.data.ImageSet;
 import dev.gantry.data.Split;
 import dev.gantry.data.format.Npy;
-import dev.gantry.eval.ParzenWindow;
+import dev.gantry.eval.Evaluation;
+import dev.gantry.eval.Parzen10k;
 import dev.gantry.models.Generator;
 import dev.gantry.models.Sampler;
 import dev.gantry.run.Checkpoint;
@@ -123,35 +122,13 @@ public final class EvalCommand extends CommandGroup {
                 }
                 what = ckpt.toString();
             }
-            ImageSet validAll = dataset.load(Split.VALID, request);
-            ImageSet valid = validAll.slice(0, 1000);
-            ImageSet test = split.equals("test") ? dataset.load(Split.TEST, request) : validAll.slice(1000, validAll.n());
-            long start = System.nanoTime();
-            ParzenWindow.Result r;
-            try (NDManager manager = NDManager.newBaseManager();
-                 ParzenWindow parzen = new ParzenWindow(manager, samples, n, dim)) {
-                double[] grid = sigma == null ? ParzenWindow.PAPER_SIGMA_GRID : new double[] {sigma};
-                r = parzen.evaluate(valid.pixels(), valid.n(), test.pixels(), test.n(), grid);
+            // The protocol itself is the registry's parzen10k (one implementation for both commands).
+            java.util.Map<String, Object> r;
+            try (Evaluation ev = new Evaluation(dataset, request, split, null, System.err)) {
+                r = new Parzen10k().compute(samples, n, ev, sigma);
             }
-            double seconds = (System.nanoTime() - start) / 1e9;
-            ObjectNode o = ConfigLoader.mapper().createObjectNode();
-            o.put("metric", "parzen" + (n == 10_000 ? "10k" : String.valueOf(n)) + "-" + split);
-            o.put("value", r.mean());
-            o.put("se", r.standardError());
-            o.put("sigma", r.sigma());
-            o.put("data", name);
-            boolean paperSplit = name.equals("mnist") || name.equals("fashion-mnist");   // valid = train[50000:60000]
-            o.put("sigma_selected_on", sigma == null ? (paperSplit ? "train[50000:51000]" : "valid[0:1000]") : "given");
-            o.put("samples", n);
-            o.put("points", test.n());
+            ObjectNode o = ConfigLoader.mapper().valueToTree(r);
             o.put("source", what);
-            o.put("seconds", Math.round(seconds * 100) / 100.0);
-            if (sigma == null) {
-                ArrayNode arr = o.putArray("valid_means");
-                for (int i = 0; i < r.sigmaGrid().length; i++) {
-                    arr.addObject().put("sigma", r.sigmaGrid()[i]).put("mean", r.validMeans()[i]);
-                }
-            }
             if (run != null && ckpt != null) {
                 var meta = dev.gantry.run.Checkpoint.readMeta(ckpt);
                 o.put("checkpoint", run.path().relativize(ckpt).toString());
@@ -162,8 +139,10 @@ public final class EvalCommand extends CommandGroup {
             if (json.json) {
                 System.out.println(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(o));
             } else {
+                boolean paperSplit = name.equals("mnist") || name.equals("fashion-mnist");   // valid = train[50000:60000]
                 System.out.printf("Parzen log-likelihood of %s %s: %.1f ± %.1f nats (sigma %.4f, %d samples from %s, %.1f s)%n",
-                        name.equals("mnist") ? "MNIST" : name, split.equals("test") ? "test" : paperSplit ? "valid train[51000:60000]" : "valid[1000:]", r.mean(), r.standardError(), r.sigma(), n, what, seconds);
+                        name.equals("mnist") ? "MNIST" : name, split.equals("test") ? "test" : paperSplit ? "valid train[51000:60000]" : "valid[1000:]",
+                        o.path("value").asDouble(), o.path("se").asDouble(), o.path("sigma").asDouble(), n, what, o.path("seconds").asDouble());
             }
             return Main.OK;
         }
