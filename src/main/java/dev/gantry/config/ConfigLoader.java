@@ -89,7 +89,7 @@ public final class ConfigLoader {
 
     /** Reads a config written by Gantry (e.g. a run's config.json), validating it. */
     public static RunConfig read(Path file) {
-        return fromTree(readObject(file), file.toString());
+        return fromTree(written(readObject(file)), file.toString());
     }
 
     /** Reads a config embedded in another document (e.g. a checkpoint's meta.json), validating it. */
@@ -97,7 +97,19 @@ public final class ConfigLoader {
         if (!(node instanceof ObjectNode obj)) {
             throw new BadInputException(source + ": expected a config object");
         }
-        return fromTree(obj.deepCopy(), source);
+        return fromTree(written(obj.deepCopy()), source);
+    }
+
+    /**
+     * A config Gantry wrote names every key of its version. Keys added since then get the value
+     * that reproduces what that version did, not today's default: before {@code
+     * model.g_output_bias} existed, G's sigmoid bias started at one scalar.
+     */
+    private static ObjectNode written(ObjectNode tree) {
+        if (tree.get("model") instanceof ObjectNode model && !model.has("g_output_bias")) {
+            model.put("g_output_bias", "scalar");
+        }
+        return tree;
     }
 
     /** Writes a config as indented JSON. */

@@ -37,7 +37,8 @@ public record RunConfig(
             @JsonPropertyDescription("number of G's ReLU layers") int gLayers,
             @JsonPropertyDescription("width of each of G's ReLU layers") int gHidden,
             @JsonPropertyDescription("batch normalisation before each of G's ReLUs") boolean gBatchNorm,
-            @JsonPropertyDescription("sigmoid (images in [0,1]; bias starts at logit(mean pixel)) | linear") String gOutput,
+            @JsonPropertyDescription("sigmoid (images in [0,1]) | linear") String gOutput,
+            @JsonPropertyDescription("sigmoid output of paper-mlp: per_pixel (bias j starts at logit(mean of pixel j over the training set), the authors' init_sigmoid_bias_from_marginals) | scalar (every bias at logit(mean of all pixels), Gantry before December 2026)") String gOutputBias,
             @JsonPropertyDescription("number of maxout layers of D") int dLayers,
             @JsonPropertyDescription("maxout units per discriminator layer") int dUnits,
             @JsonPropertyDescription("linear pieces per maxout unit") int dPieces,
@@ -127,7 +128,7 @@ public record RunConfig(
                 "defaults",
                 1234L,
                 new DataConfig("mnist", "", 50_000),
-                new ModelConfig("paper-mlp", 100, "uniform", 2, 1200, false, "sigmoid", 2, 240, 5, false, 0.05, 0.005, 0.8, 0.5,
+                new ModelConfig("paper-mlp", 100, "uniform", 2, 1200, false, "sigmoid", "per_pixel", 2, 240, 5, false, 0.05, 0.005, 0.8, 0.5,
                         64, 0, 4, false, 0.02, 0.2, 0),
                 new LossConfig("gan", "non-saturating", 0.5, 0, 0),
                 new OptimConfig("sgd", 0.1, 1.000004, 1e-6, 0.5, 0.7, 1, 250, 0.5, 0.999, 1e-8),
@@ -150,6 +151,7 @@ public record RunConfig(
         oneOf(errors, "model.noise", model.noise(), "uniform", "normal");
         positive(errors, "model.g_layers", model.gLayers());
         oneOf(errors, "model.g_output", model.gOutput(), "sigmoid", "linear");
+        oneOf(errors, "model.g_output_bias", model.gOutputBias(), "per_pixel", "scalar");
         positive(errors, "model.d_layers", model.dLayers());
         positive(errors, "model.g_hidden", model.gHidden());
         positive(errors, "model.d_units", model.dUnits());

@@ -18,9 +18,9 @@ public interface Architecture {
     void check(RunConfig.ModelConfig m, ImageShape data);
 
     /**
-     * @param meanPixel mean of the training images, for generators that start their output there
+     * @param means of the training images, for generators whose output starts at the data's marginals
      */
-    Generator generator(NDManager manager, RunConfig.ModelConfig m, ImageShape data, double meanPixel);
+    Generator generator(NDManager manager, RunConfig.ModelConfig m, ImageShape data, PixelMeans means);
 
     Discriminator discriminator(NDManager manager, RunConfig.ModelConfig m, ImageShape data);
 }

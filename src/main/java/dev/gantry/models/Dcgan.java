@@ -73,7 +73,7 @@ final class Dcgan implements Architecture {
     }
 
     @Override
-    public Generator generator(NDManager manager, RunConfig.ModelConfig m, ImageShape data, double meanPixel) {
+    public Generator generator(NDManager manager, RunConfig.ModelConfig m, ImageShape data, PixelMeans means) {
         return new G(manager, m, data, layout(m, data));
     }
 

@@ -45,12 +45,15 @@ public final class Models {
      * Builds G then D for images of shape {@code data}, drawing initial weights from the engine's
      * current RNG, after checking that the architecture fits the data.
      *
-     * @param meanPixel mean of the training data, for the paper generator's output bias
+     * @param means of the training data, for the paper generator's output bias
      */
-    public static Pair build(NDManager manager, RunConfig.ModelConfig m, ImageShape data, double meanPixel) {
+    public static Pair build(NDManager manager, RunConfig.ModelConfig m, ImageShape data, PixelMeans means) {
         Architecture a = named(m.arch());
         a.check(m, data);
-        Generator g = a.generator(manager, m, data, meanPixel);
+        if (means.perPixel().length != data.dim()) {
+            throw new IllegalArgumentException("pixel means of " + means.perPixel().length + " values for images of " + data);
+        }
+        Generator g = a.generator(manager, m, data, means);
         Discriminator d = a.discriminator(manager, m, data);
         return new Pair(g, d);
     }
@@ -59,7 +62,7 @@ public final class Models {
     public static Generator generator(NDManager manager, RunConfig.ModelConfig m, ImageShape data) {
         Architecture a = named(m.arch());
         a.check(m, data);
-        return a.generator(manager, m, data, 0.5);
+        return a.generator(manager, m, data, PixelMeans.constant(0.5, data.dim()));
     }
 
     /** The image side a model is built for: {@code model.image_size}, or the data's when 0. */

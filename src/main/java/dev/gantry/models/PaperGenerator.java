@@ -13,7 +13,9 @@ import java.util.List;
 /**
  * An MLP generator; with the defaults, the MNIST generator of Goodfellow et al. (2014) as in the
  * authors' {@code mnist.yaml}: z ~ U(−√3, √3)^100 (unit variance), two ReLU layers of 1200, a
- * sigmoid output whose bias starts at logit(mean training pixel), weights from U(−0.05, 0.05).
+ * sigmoid output whose bias starts at the logit of each pixel's mean over the training set (the
+ * authors' {@code init_sigmoid_bias_from_marginals}: border pixels start near −16), weights from
+ * U(−0.05, 0.05).
  *
  * <p>The same class builds PacGAN's 2D generator (Lin et al., 2018): z ~ N(0, I), four ReLU layers
  * of 400 with batch normalisation, a linear output.
@@ -30,21 +32,25 @@ public final class PaperGenerator implements Generator {
     private final List<BatchNorm> norms = new ArrayList<>();
     private final Dense output;
 
-    /** The paper's generator: {@code layers = 2}, uniform noise, no batch norm, sigmoid output, 1×1×outputDim images. */
-    public PaperGenerator(NDManager manager, int noiseDim, int hidden, int outputDim, double initRange, double meanPixel) {
-        this(manager, noiseDim, hidden, 2, new ImageShape(1, 1, outputDim), initRange, false, false, true, meanPixel);
+    /**
+     * The paper's generator: {@code layers = 2}, uniform noise, no batch norm, sigmoid output,
+     * 1×1×outputDim images, its output bias at {@code logits(pixelMeans)}.
+     */
+    public PaperGenerator(NDManager manager, int noiseDim, int hidden, int outputDim, double initRange, double[] pixelMeans) {
+        this(manager, noiseDim, hidden, 2, new ImageShape(1, 1, outputDim), initRange, false, false, logits(pixelMeans));
     }
 
     /**
-     * @param meanPixel mean value of the training data, for the sigmoid output's bias
+     * @param sigmoidBias null for a linear output; else a sigmoid output whose bias starts at these
+     *     values: one per output pixel, or one for all
      */
     public PaperGenerator(NDManager manager, int noiseDim, int width, int layers, ImageShape outputShape, double initRange,
-                          boolean normalNoise, boolean batchNorm, boolean sigmoidOutput, double meanPixel) {
+                          boolean normalNoise, boolean batchNorm, double[] sigmoidBias) {
         this.noiseDim = noiseDim;
         this.outputShape = outputShape;
         int outputDim = outputShape.dim();
         this.normalNoise = normalNoise;
-        this.sigmoidOutput = sigmoidOutput;
+        this.sigmoidOutput = sigmoidBias != null;
         int in = noiseDim;
         for (int i = 1; i <= layers; i++) {
             this.hidden.add(new Dense(manager, "g.h" + i, in, width, initRange));
@@ -54,9 +60,27 @@ public final class PaperGenerator implements Generator {
             in = width;
         }
         this.output = new Dense(manager, "g.out", in, outputDim, initRange);
-        if (sigmoidOutput) {
-            output.bias().array().addi((float) logit(meanPixel));
+        if (sigmoidBias != null && sigmoidBias.length == 1) {
+            output.bias().array().addi((float) sigmoidBias[0]);
+        } else if (sigmoidBias != null) {
+            if (sigmoidBias.length != outputDim) {
+                throw new IllegalArgumentException(sigmoidBias.length + " output biases for " + outputDim + " outputs");
+            }
+            float[] b = new float[outputDim];
+            for (int j = 0; j < outputDim; j++) {
+                b[j] = (float) sigmoidBias[j];
+            }
+            output.bias().array().set(b);
         }
+    }
+
+    /** {@link #logit} of each value. */
+    static double[] logits(double[] p) {
+        double[] l = new double[p.length];
+        for (int j = 0; j < p.length; j++) {
+            l[j] = logit(p[j]);
+        }
+        return l;
     }
 
     /** log(p/(1−p)) with p clipped to [1e−7, 1−1e−7], as the authors' code does. */

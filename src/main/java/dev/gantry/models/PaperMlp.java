@@ -16,9 +16,14 @@ final class PaperMlp implements Architecture {
     }
 
     @Override
-    public Generator generator(NDManager manager, RunConfig.ModelConfig m, ImageShape data, double meanPixel) {
+    public Generator generator(NDManager manager, RunConfig.ModelConfig m, ImageShape data, PixelMeans means) {
+        double[] bias = null;
+        if ("sigmoid".equals(m.gOutput())) {
+            bias = "per_pixel".equals(m.gOutputBias()) ? PaperGenerator.logits(means.perPixel())
+                    : PaperGenerator.logits(new double[] {means.overall()});
+        }
         return new PaperGenerator(manager, m.noiseDim(), m.gHidden(), m.gLayers(), data, m.gInitRange(),
-                "normal".equals(m.noise()), m.gBatchNorm(), "sigmoid".equals(m.gOutput()), meanPixel);
+                "normal".equals(m.noise()), m.gBatchNorm(), bias);
     }
 
     @Override

@@ -12,6 +12,7 @@ import dev.gantry.losses.Objective;
 import dev.gantry.models.Discriminator;
 import dev.gantry.models.Generator;
 import dev.gantry.models.Models;
+import dev.gantry.models.PixelMeans;
 import dev.gantry.models.Sampler;
 import dev.gantry.nn.Param;
 import dev.gantry.optim.Optimizer;
@@ -71,7 +72,7 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
         Seeds.seedEngine(config.seed(), Seeds.INIT, 0);
         Models.Pair pair;
         try {
-            pair = Models.build(manager, config.model(), data.shape(), data.n() > 0 ? data.meanPixel() : 0.5);
+            pair = Models.build(manager, config.model(), data.shape(), data.n() > 0 ? PixelMeans.of(data) : PixelMeans.constant(0.5, data.dim()));
             this.objective = new Objective(config.loss(), pair.discriminator());
         } catch (RuntimeException e) {
             manager.close();

@@ -124,7 +124,7 @@ class BenchProductsTest {
             RunConfig c = ConfigLoader.load(preset, null, List.of());
             ImageShape shape = Datasets.of(c).shape();
             try (NDManager m = NDManager.newBaseManager()) {
-                Models.Pair nets = Models.build(m, c.model(), shape, 0.5);
+                Models.Pair nets = Models.build(m, c.model(), shape, dev.gantry.models.PixelMeans.constant(0.5, shape.dim()));
                 List<Param> params = new ArrayList<>(nets.generator().params());
                 params.addAll(nets.discriminator().params());
                 List<String> built = params.stream()

@@ -32,6 +32,22 @@ class ConfigLoaderTest {
         assertThat(c.loss().generator()).isEqualTo("non-saturating");
         assertThat(c.loss().dScale()).isEqualTo(0.5);
         assertThat(c.data().trainSize()).isEqualTo(50_000);
+        assertThat(c.model().gOutputBias()).isEqualTo("per_pixel");   // protocols.md §1, corrected in December 2026
+    }
+
+    @Test
+    void aConfigWrittenBeforeThePerPixelBiasKeepsTheScalarItWasTrainedWith(@TempDir Path dir) throws Exception {
+        RunConfig now = ConfigLoader.load("paper-mnist", null, List.of());
+        com.fasterxml.jackson.databind.node.ObjectNode tree = ConfigLoader.mapper().valueToTree(now);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) tree.get("model")).remove("g_output_bias");
+        Path old = dir.resolve("config.json");
+        Files.writeString(old, tree.toString());
+        assertThat(ConfigLoader.read(old).model().gOutputBias()).isEqualTo("scalar");
+        assertThat(ConfigLoader.fromJson(tree, "meta.json").model().gOutputBias()).isEqualTo("scalar");
+        assertThat(ConfigLoader.read(old)).isEqualTo(ConfigLoader.with(now, "model.g_output_bias=scalar"));
+        // A config that names the key keeps it.
+        Files.writeString(old, ConfigLoader.toJson(now));
+        assertThat(ConfigLoader.read(old).model().gOutputBias()).isEqualTo("per_pixel");
     }
 
     @Test

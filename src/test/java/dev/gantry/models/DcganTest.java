@@ -52,7 +52,7 @@ class DcganTest {
         ImageShape shape = new ImageShape(channels, side, side);
         Engine.getInstance().setRandomSeed(3);
         try (NDManager m = NDManager.newBaseManager()) {
-            Models.Pair p = Models.build(m, model("model.kernel=" + kernel, "model.width=8", "model.noise_dim=10"), shape, 0.5);
+            Models.Pair p = Models.build(m, model("model.kernel=" + kernel, "model.width=8", "model.noise_dim=10"), shape, PixelMeans.constant(0.5, shape.dim()));
             assertThat(p.generator().outputShape()).isEqualTo(shape);
             assertThat(p.discriminator().inputShape()).isEqualTo(shape);
             NDArray z = p.generator().sampleNoise(m, 5);
@@ -71,7 +71,7 @@ class DcganTest {
     void mnistNetworksHaveThePaperLayersAndInit() {
         Engine.getInstance().setRandomSeed(5);
         try (NDManager m = NDManager.newBaseManager()) {
-            Models.Pair p = Models.build(m, model(), MNIST, 0.5);
+            Models.Pair p = Models.build(m, model(), MNIST, PixelMeans.constant(0.5, 784));
             List<String> g = p.generator().params().stream().map(Param::name).toList();
             assertThat(g).containsExactly("g.project.weight", "g.project.bias", "g.bn0.gamma", "g.bn0.beta",
                     "g.up1.weight", "g.up1.bias", "g.bn1.gamma", "g.bn1.beta", "g.up2.weight", "g.up2.bias");
@@ -105,14 +105,14 @@ class DcganTest {
     @Test
     void aModelBuiltForAnotherSizeFailsNamingBothShapes() {
         try (NDManager m = NDManager.newBaseManager()) {
-            assertThatThrownBy(() -> Models.build(m, model("model.image_size=32"), MNIST, 0.5))
+            assertThatThrownBy(() -> Models.build(m, model("model.image_size=32"), MNIST, PixelMeans.constant(0.5, 784)))
                     .isInstanceOf(BadInputException.class)
                     .hasMessageContaining("1×32×32").hasMessageContaining("1×28×28").hasMessageContaining("model.image_size");
-            assertThatThrownBy(() -> Models.build(m, model(), new ImageShape(1, 28, 20), 0.5))
+            assertThatThrownBy(() -> Models.build(m, model(), new ImageShape(1, 28, 20), PixelMeans.constant(0.5, 560)))
                     .isInstanceOf(BadInputException.class).hasMessageContaining("square").hasMessageContaining("1×28×20");
-            assertThatThrownBy(() -> Models.build(m, model("model.depth=3"), MNIST, 0.5))
+            assertThatThrownBy(() -> Models.build(m, model("model.depth=3"), MNIST, PixelMeans.constant(0.5, 784)))
                     .isInstanceOf(BadInputException.class).hasMessageContaining("model.depth = 3").hasMessageContaining("1×28×28");
-            assertThatThrownBy(() -> Models.build(m, model("model.d_spectral_norm=true"), MNIST, 0.5))
+            assertThatThrownBy(() -> Models.build(m, model("model.d_spectral_norm=true"), MNIST, PixelMeans.constant(0.5, 784)))
                     .isInstanceOf(BadInputException.class).hasMessageContaining("model.d_spectral_norm");
         }
     }
@@ -124,7 +124,7 @@ class DcganTest {
         try (NDManager m = NDManager.newBaseManager()) {
             ImageShape shape = new ImageShape(channels, side, side);
             Discriminator d = Models.build(m, model("model.kernel=" + kernel, "model.width=4", "model.d_batch_norm=false",
-                    "model.init_std=0.2"), shape, 0.5).discriminator();
+                    "model.init_std=0.2"), shape, PixelMeans.constant(0.5, shape.dim())).discriminator();
             assertThat(d.inputGradientUnavailable()).isNull();
             NDArray x = m.randomUniform(0f, 1f, new Shape(3, channels, side, side));
             float[] manual;
@@ -151,12 +151,12 @@ class DcganTest {
     void theGradientPenaltyIsRefusedWithBatchNormInD() {
         RunConfig c = ConfigLoader.load("tiny-dcgan", null, List.of("loss.name=wasserstein", "loss.gp_weight=10"));
         try (NDManager m = NDManager.newBaseManager()) {
-            Discriminator d = Models.build(m, c.model(), MNIST, 0.5).discriminator();
+            Discriminator d = Models.build(m, c.model(), MNIST, PixelMeans.constant(0.5, 784)).discriminator();
             assertThat(d.inputGradientUnavailable()).contains("model.d_batch_norm=false");
             assertThatThrownBy(() -> new Objective(c.loss(), d)).isInstanceOf(BadInputException.class)
                     .hasMessageContaining("loss.gp_weight").hasMessageContaining("model.d_batch_norm=false");
             RunConfig noBn = ConfigLoader.with(c, "model.d_batch_norm=false");
-            Discriminator plain = Models.build(m, noBn.model(), MNIST, 0.5).discriminator();
+            Discriminator plain = Models.build(m, noBn.model(), MNIST, PixelMeans.constant(0.5, 784)).discriminator();
             assertThat(new Objective(noBn.loss(), plain)).isNotNull();
         }
     }

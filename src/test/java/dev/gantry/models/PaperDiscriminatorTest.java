@@ -132,7 +132,7 @@ class PaperDiscriminatorTest {
     void parameterCountOfThePaperDiscriminatorMatchesTheClosedForm() {
         RunConfig.ModelConfig paper = ConfigLoader.load("paper-mnist", null, List.of()).model();
         try (NDManager m = NDManager.newBaseManager()) {
-            Discriminator d = Models.build(m, paper, new dev.gantry.data.ImageShape(1, 28, 28), 0.13).discriminator();
+            Discriminator d = Models.build(m, paper, new dev.gantry.data.ImageShape(1, 28, 28), PixelMeans.constant(0.13, 784)).discriminator();
             long expected = 784L * 1200 + 1200 + 240L * 1200 + 1200 + 240 + 1;
             assertThat(expected).isEqualTo(1_231_441L);
             assertThat(d.parameterCount()).isEqualTo(expected);
@@ -162,7 +162,7 @@ class PaperDiscriminatorTest {
         RunConfig.ModelConfig tiny = ConfigLoader.load("tiny", null, List.of()).model();
         RunConfig.ModelConfig other = ConfigLoader.load("tiny", null, List.of("model.arch=stylegan9")).model();
         try (NDManager m = NDManager.newBaseManager()) {
-            assertThatThrownBy(() -> Models.build(m, other, new dev.gantry.data.ImageShape(1, 28, 28), 0.5))
+            assertThatThrownBy(() -> Models.build(m, other, new dev.gantry.data.ImageShape(1, 28, 28), PixelMeans.constant(0.5, 784)))
                     .isInstanceOf(dev.gantry.BadInputException.class).hasMessageContaining("stylegan9")
                     .hasMessageContaining("paper-mlp, dcgan");
         }

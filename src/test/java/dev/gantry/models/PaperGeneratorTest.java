@@ -11,6 +11,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.gantry.config.ConfigLoader;
 import dev.gantry.config.RunConfig;
+import dev.gantry.data.ImageSet;
+import dev.gantry.data.ImageShape;
 import dev.gantry.nn.Param;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -25,7 +27,7 @@ class PaperGeneratorTest {
         RunConfig.ModelConfig paper = ConfigLoader.load("paper-mnist", null, List.of()).model();
         try (NDManager m = NDManager.newBaseManager()) {
             Engine.getInstance().setRandomSeed(1);
-            Models.Pair pair = Models.build(m, paper, new dev.gantry.data.ImageShape(1, 28, 28), 0.13);
+            Models.Pair pair = Models.build(m, paper, new dev.gantry.data.ImageShape(1, 28, 28), PixelMeans.constant(0.13, 784));
             Generator g = pair.generator();
             assertThat(g.noiseDim()).isEqualTo(100);
             assertThat(g.outputDim()).isEqualTo(784);
@@ -48,7 +50,7 @@ class PaperGeneratorTest {
     void parameterCountOfThePaperGeneratorMatchesTheClosedForm() {
         RunConfig.ModelConfig paper = ConfigLoader.load("paper-mnist", null, List.of()).model();
         try (NDManager m = NDManager.newBaseManager()) {
-            Generator g = Models.build(m, paper, new dev.gantry.data.ImageShape(1, 28, 28), 0.13).generator();
+            Generator g = Models.build(m, paper, new dev.gantry.data.ImageShape(1, 28, 28), PixelMeans.constant(0.13, 784)).generator();
             long expected = 100L * 1200 + 1200 + 1200L * 1200 + 1200 + 1200L * 784 + 784;
             assertThat(expected).isEqualTo(2_503_984L);
             assertThat(g.parameterCount()).isEqualTo(expected);
@@ -71,7 +73,7 @@ class PaperGeneratorTest {
         "1.5,    0.9999999"})
     void outputBiasStartsAtTheLogitOfTheClippedMeanPixel(double meanPixel, double clipped) {
         try (NDManager m = NDManager.newBaseManager()) {
-            PaperGenerator g = new PaperGenerator(m, 4, 8, 12, 0.05, meanPixel);
+            PaperGenerator g = new PaperGenerator(m, 4, 8, 12, 0.05, PixelMeans.constant(meanPixel, 12).perPixel());
             Param outBias = g.params().get(5);
             assertThat(outBias.name()).isEqualTo("g.out.bias");
             double expected = Math.log(clipped / (1 - clipped));
@@ -82,6 +84,35 @@ class PaperGeneratorTest {
             // The other biases start at 0.
             assertThat(toDoubles(g.params().get(1).array())).containsOnly(0.0);
             assertThat(toDoubles(g.params().get(3).array())).containsOnly(0.0);
+        }
+    }
+
+    @Test
+    void perPixelBiasStartsAtTheLogitOfEachPixelsMeanOverTheTrainingSet() {
+        // Three 2×3 images; pixel 0 is blank in all (the MNIST border: logit(1e−7) ≈ −16.12), pixel 5 always 1.
+        float[] px = {
+            0f, 0.2f, 0.5f, 0.1f, 0.9f, 1f,
+            0f, 0.4f, 0.5f, 0.3f, 0.0f, 1f,
+            0f, 0.6f, 0.5f, 0.2f, 0.3f, 1f};
+        ImageSet images = new ImageSet("t", new ImageShape(1, 2, 3), 3, px, null);
+        double[] mean = {0, 0.4, 0.5, 0.2, 0.4, 1};
+        RunConfig.ModelConfig small = ConfigLoader.load("tiny", null, List.of("model.g_hidden=4", "model.noise_dim=3")).model();
+        assertThat(small.gOutputBias()).isEqualTo("per_pixel");
+        RunConfig.ModelConfig scalar = ConfigLoader.load("tiny", null,
+                List.of("model.g_hidden=4", "model.noise_dim=3", "model.g_output_bias=scalar")).model();
+        try (NDManager m = NDManager.newBaseManager()) {
+            float[] b = Models.build(m, small, images.shape(), PixelMeans.of(images)).generator().params().get(5).array().toFloatArray();
+            assertThat(b).hasSize(6);
+            for (int j = 0; j < 6; j++) {
+                double q = Math.min(Math.max(mean[j], 1e-7), 1 - 1e-7);
+                assertThat((double) b[j]).as("pixel %d", j).isCloseTo(Math.log(q / (1 - q)), within(1e-5));
+            }
+            assertThat((double) b[0]).isCloseTo(-16.118, within(1e-3));
+            // The option kept for old runs: every bias at the logit of the mean of all 18 values (0.41667).
+            float[] s = Models.build(m, scalar, images.shape(), PixelMeans.of(images)).generator().params().get(5).array().toFloatArray();
+            for (float v : s) {
+                assertThat((double) v).isCloseTo(Math.log(0.41666666666666 / 0.58333333333333), within(1e-6));
+            }
         }
     }
 
@@ -101,7 +132,7 @@ class PaperGeneratorTest {
         int n = 20_000;
         try (NDManager m = NDManager.newBaseManager()) {
             Engine.getInstance().setRandomSeed(2);
-            PaperGenerator g = new PaperGenerator(m, dim, 4, 4, 0.05, 0.5);
+            PaperGenerator g = new PaperGenerator(m, dim, 4, 4, 0.05, PixelMeans.constant(0.5, 4).perPixel());
             float[] z = g.sampleNoise(m, n).toFloatArray();
             float bound = (float) Math.sqrt(3.0);
             for (int d = 0; d < dim; d++) {
@@ -137,7 +168,7 @@ class PaperGeneratorTest {
         int batch = 2;
         try (NDManager m = NDManager.newBaseManager()) {
             Engine.getInstance().setRandomSeed(9);
-            PaperGenerator g = new PaperGenerator(m, noise, hidden, out, 0.8, 0.3);
+            PaperGenerator g = new PaperGenerator(m, noise, hidden, out, 0.8, PixelMeans.constant(0.3, out).perPixel());
             List<Param> p = g.params();
             NDArray z = g.sampleNoise(m, batch);
             double[] h1 = relu(affine(toDoubles(z), toDoubles(p.get(0).array()), toDoubles(p.get(1).array()),

@@ -99,7 +99,7 @@ class GradientIsolationTest {
         for (String objective : List.of("non-saturating", "minimax")) {
             try (NDManager m = NDManager.newBaseManager()) {
                 Engine.getInstance().setRandomSeed(17);
-                Models.Pair pair = Models.build(m, TINY.model(), new dev.gantry.data.ImageShape(1, 28, 28), 0.2);
+                Models.Pair pair = Models.build(m, TINY.model(), new dev.gantry.data.ImageShape(1, 28, 28), dev.gantry.models.PixelMeans.constant(0.2, 784));
                 Generator g = pair.generator();
                 Discriminator d = pair.discriminator();
                 AdversarialLoss loss = GanLoss.of(objective, TINY.loss().dScale());

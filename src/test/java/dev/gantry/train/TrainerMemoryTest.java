@@ -50,7 +50,7 @@ class TrainerMemoryTest {
     @Test
     void gradNormLeavesNothingBehind() {
         try (NDManager m = NDManager.newBaseManager()) {
-            Models.Pair pair = Models.build(m, TINY.model(), new dev.gantry.data.ImageShape(1, 28, 28), 0.3);
+            Models.Pair pair = Models.build(m, TINY.model(), new dev.gantry.data.ImageShape(1, 28, 28), dev.gantry.models.PixelMeans.constant(0.3, 784));
             List<Param> all = new ArrayList<>(pair.generator().params());
             all.addAll(pair.discriminator().params());
             try (NDManager step = m.newSubManager(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
@@ -66,7 +66,7 @@ class TrainerMemoryTest {
     @Test
     void gradNormIsTheL2NormOfAllGradients() {
         try (NDManager m = NDManager.newBaseManager()) {
-            Models.Pair pair = Models.build(m, TINY.model(), new dev.gantry.data.ImageShape(1, 28, 28), 0.3);
+            Models.Pair pair = Models.build(m, TINY.model(), new dev.gantry.data.ImageShape(1, 28, 28), dev.gantry.models.PixelMeans.constant(0.3, 784));
             List<Param> g = pair.generator().params();
             try (NDManager step = m.newSubManager(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 gc.backward(pair.discriminator().logits(pair.generator().forward(

@@ -22,17 +22,23 @@ import org.junit.jupiter.api.Test;
  *
  * <p>Each case trains a few hundred steps from a preset and compares a SHA-256 of every parameter
  * and buffer (G, then D, in checkpoint order, little-endian float32 bits) with the value stored
- * here. The values were recorded with one engine thread (the surefire configuration), on the code
- * before the images-and-labels refactor. A change that is meant to alter a trajectory updates the
- * value in its own commit and says why.
+ * here. The values were recorded with one engine thread (the surefire configuration). A change that
+ * is meant to alter a trajectory updates the value in its own commit and says why.
+ *
+ * <p>History: the first values held from before the images-and-labels refactor until G's sigmoid
+ * bias became per pixel (December 2026, the authors' {@code init_sigmoid_bias_from_marginals});
+ * {@code model.g_output_bias=scalar} still reproduces the first paper value exactly.
  */
 class TrajectoryFingerprintTest {
 
     /** The paper's networks, loss, SGD schedules and simultaneous update, on 1,200 synthetic images. */
-    static final String PAPER_MNIST = "ef3b1405fea4627b after 120 steps";
+    static final String PAPER_MNIST = "b044d08b27e418e4 after 120 steps";
+
+    /** The same with the scalar output bias Gantry used before December 2026. */
+    static final String PAPER_MNIST_SCALAR_BIAS = "ef3b1405fea4627b after 120 steps";
 
     /** Adam, Algorithm 1 with k = 2, WGAN-GP, batch-normalised G, spectrally normalised D. */
-    static final String TINY_WGAN_GP = "37480cfd01bc01ff after 100 steps";
+    static final String TINY_WGAN_GP = "83f6420f21d42e23 after 100 steps";
 
     @Test
     void paperMnistNetworksFollowTheRecordedTrajectory() throws Exception {
@@ -40,6 +46,13 @@ class TrajectoryFingerprintTest {
         String hash = fingerprint("paper-mnist", List.of("data.name=fake", "data.train_size=1200",
                 "monitor.parzen_every=0", "train.epochs=10"));
         assertThat(hash).as("paper-mnist trajectory fingerprint").isEqualTo(PAPER_MNIST);
+    }
+
+    @Test
+    void scalarOutputBiasStillFollowsThePreviousTrajectory() throws Exception {
+        String hash = fingerprint("paper-mnist", List.of("data.name=fake", "data.train_size=1200",
+                "monitor.parzen_every=0", "train.epochs=10", "model.g_output_bias=scalar"));
+        assertThat(hash).as("paper-mnist trajectory with the scalar bias").isEqualTo(PAPER_MNIST_SCALAR_BIAS);
     }
 
     @Test
