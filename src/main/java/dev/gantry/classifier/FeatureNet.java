@@ -252,12 +252,18 @@ public final class FeatureNet implements AutoCloseable {
 
     /** Penultimate features [n, 128] of images [n, C·H·W]. */
     public float[] features(float[] images, int n) {
-        return apply(net, manager, images, n, true);
+        return pass(net, manager, images, n, true, false, false)[0];
+    }
+
+    /** Features [n, space.width()] of images [n, C·H·W] in the given space. */
+    public float[] features(float[] images, int n, FeatureSpace space) {
+        float[][] all = pass(net, manager, images, n, space == FeatureSpace.PENULTIMATE, space == FeatureSpace.POOLED, false);
+        return all[space.ordinal()];
     }
 
     /** Class probabilities [n, classes] of images [n, C·H·W]. */
     public float[] probabilities(float[] images, int n) {
-        return apply(net, manager, images, n, false);
+        return pass(net, manager, images, n, false, false, true)[2];
     }
 
     /**
@@ -266,12 +272,21 @@ public final class FeatureNet implements AutoCloseable {
      * @return {features, probabilities}
      */
     public float[][] featuresAndProbabilities(float[] images, int n) {
-        return pass(net, manager, images, n, true, true);
+        float[][] all = pass(net, manager, images, n, true, false, true);
+        return new float[][] {all[0], all[2]};
+    }
+
+    /**
+     * Everything a metric can ask of images [n, C·H·W], from one pass: {penultimate features [n,
+     * 128], pooled features [n, 64], class probabilities [n, classes]}.
+     */
+    public float[][] all(float[] images, int n) {
+        return pass(net, manager, images, n, true, true, true);
     }
 
     /** The argmax class of each image. */
     static int[] predict(LeNet net, NDManager manager, float[] images, int n) {
-        float[] p = apply(net, manager, images, n, false);
+        float[] p = pass(net, manager, images, n, false, false, true)[2];
         int k = net.classes();
         int[] out = new int[n];
         for (int i = 0; i < n; i++) {
@@ -284,12 +299,9 @@ public final class FeatureNet implements AutoCloseable {
         return out;
     }
 
-    private static float[] apply(LeNet net, NDManager manager, float[] images, int n, boolean features) {
-        return pass(net, manager, images, n, features, !features)[features ? 0 : 1];
-    }
-
-    /** One evaluation pass in chunks of 500: {features or null, probabilities or null}. */
-    private static float[][] pass(LeNet net, NDManager manager, float[] images, int n, boolean wantFeatures, boolean wantProbabilities) {
+    /** One evaluation pass in chunks of 500: {penultimate features, pooled features, probabilities}, each null unless asked for. */
+    private static float[][] pass(LeNet net, NDManager manager, float[] images, int n, boolean wantFeatures, boolean wantPooled,
+                                  boolean wantProbabilities) {
         ImageShape s = net.shape();
         int d = s.dim();
         if ((long) n * d != images.length) {
@@ -297,7 +309,10 @@ public final class FeatureNet implements AutoCloseable {
                     + images.length + " values for " + n + " images");
         }
         int k = net.classes();
-        float[] f = wantFeatures ? new float[n * LeNet.FEATURES] : null;
+        int fw = LeNet.FEATURES;
+        int pw = LeNet.POOLED_FEATURES;
+        float[] f = wantFeatures ? new float[n * fw] : null;
+        float[] pooled = wantPooled ? new float[n * pw] : null;
         float[] p = wantProbabilities ? new float[n * k] : null;
         int chunk = 500;
         for (int start = 0; start < n; start += chunk) {
@@ -305,16 +320,19 @@ public final class FeatureNet implements AutoCloseable {
             try (NDManager sm = manager.newSubManager()) {
                 float[] part = java.util.Arrays.copyOfRange(images, start * d, (start + m) * d);
                 NDArray x = sm.create(part, new Shape(m, s.channels(), s.height(), s.width()));   // [m, C, H, W]
-                NDArray feats = net.features(x);                                                  // [m, 128]
+                NDArray[] both = net.bothFeatures(x);                                             // [m, 128], [m, 64]
                 if (f != null) {
-                    System.arraycopy(feats.toFloatArray(), 0, f, start * LeNet.FEATURES, m * LeNet.FEATURES);
+                    System.arraycopy(both[0].toFloatArray(), 0, f, start * fw, m * fw);
+                }
+                if (pooled != null) {
+                    System.arraycopy(both[1].toFloatArray(), 0, pooled, start * pw, m * pw);
                 }
                 if (p != null) {
-                    System.arraycopy(net.head(feats).softmax(1).toFloatArray(), 0, p, start * k, m * k);   // [m, K]
+                    System.arraycopy(net.head(both[0]).softmax(1).toFloatArray(), 0, p, start * k, m * k);   // [m, K]
                 }
             }
         }
-        return new float[][] {f, p};
+        return new float[][] {f, pooled, p};
     }
 
     /** A network held in memory while it trains, wrapped for scoring (no checksum). */

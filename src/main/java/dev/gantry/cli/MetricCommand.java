@@ -3,6 +3,7 @@ package dev.gantry.cli;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gantry.BadInputException;
+import dev.gantry.classifier.FeatureSpace;
 import dev.gantry.config.ConfigLoader;
 import dev.gantry.data.format.Npy;
 import dev.gantry.eval.Evaluation;
@@ -98,8 +99,12 @@ final class MetricCommand implements Callable<Integer> {
         RunDirectory run = source.runDir == null ? null : RunDirectory.open(source.runDir);
         String name = dataName != null ? dataName : run != null ? run.readConfig().data().name() : "mnist";
         if (features != null) {
-            Path ref = referencePath(features);
-            for (Path p : List.of(features, ref)) {
+            List<Path> outs = new ArrayList<>(List.of(features, referencePath(features)));
+            for (FeatureSpace space : FeatureSpace.values()) {
+                outs.add(spacePath(features, space));
+                outs.add(referencePath(spacePath(features, space)));
+            }
+            for (Path p : outs) {
                 if (Files.exists(p)) {
                     throw new BadInputException("--features: " + p + " already exists; Gantry never overwrites an existing file");
                 }
@@ -175,19 +180,42 @@ final class MetricCommand implements Callable<Integer> {
                     System.out.println(summary(o));
                 }
             }
-            if (features != null && metrics.stream().anyMatch(m -> m.name().contains("lenet"))) {
-                float[] f = ev.features(samples, Math.min(n, 10_000));
-                int width = f.length / Math.min(n, 10_000);
-                Npy.writeFloat32(features, f, Math.min(n, 10_000), width);
-                float[] rf = ev.referenceFeatures();
-                Npy.writeFloat32(referencePath(features), rf, rf.length / width, width);
-                System.err.println("gantry: features written to " + features + " and " + referencePath(features));
+            if (features != null) {
+                writeFeatures(ev, metrics, samples, Math.min(n, Evaluation.REFERENCE_SIZE));
             }
             if (run != null) {
                 results.forEach(run::appendMetric);
             }
         }
         return Main.OK;
+    }
+
+    /**
+     * The features the metrics measured in: OUT.npy and OUT-reference.npy when they share one
+     * space; with several (as {@code all} has), one pair per space, OUT-SPACE.npy and
+     * OUT-SPACE-reference.npy.
+     */
+    private void writeFeatures(Evaluation ev, List<Metric> metrics, float[] samples, int n) throws java.io.IOException {
+        List<FeatureSpace> spaces = metrics.stream().map(Metric::featureSpace).filter(java.util.Objects::nonNull).distinct().toList();
+        if (spaces.isEmpty()) {
+            System.err.println("gantry: --features: none of " + metrics.stream().map(Metric::name).toList()
+                    + " measures in the classifier's features; nothing written");
+            return;
+        }
+        for (FeatureSpace space : spaces) {
+            Path out = spaces.size() == 1 ? features : spacePath(features, space);
+            float[] f = ev.features(samples, n, space);
+            Npy.writeFloat32(out, f, n, space.width());
+            float[] rf = ev.referenceFeatures(space);
+            Npy.writeFloat32(referencePath(out), rf, rf.length / space.width(), space.width());
+            System.err.println("gantry: " + space.key() + " features written to " + out + " and " + referencePath(out));
+        }
+    }
+
+    static Path spacePath(Path features, FeatureSpace space) {
+        String f = features.getFileName().toString();
+        String stem = f.endsWith(".npy") ? f.substring(0, f.length() - 4) : f;
+        return features.resolveSibling(stem + "-" + space.key() + ".npy");
     }
 
     static Path referencePath(Path features) {

@@ -36,6 +36,9 @@ abstract class ClassifierMetric implements Metric {
         o.put("data", ev.dataset().name());
         o.put("samples", SAMPLES);
         o.putAll(ev.networkRecord());
+        if (featureSpace() != null) {
+            o.put("features", featureSpace().key());
+        }
         return o;
     }
 }

@@ -3,6 +3,7 @@ package dev.gantry.eval;
 import ai.djl.ndarray.NDManager;
 import dev.gantry.BadInputException;
 import dev.gantry.classifier.FeatureNet;
+import dev.gantry.classifier.FeatureSpace;
 import dev.gantry.data.Dataset;
 import dev.gantry.data.Datasets;
 import dev.gantry.data.ImageSet;
@@ -30,9 +31,9 @@ public final class Evaluation implements AutoCloseable {
     private final NDManager manager = NDManager.newBaseManager();
     private ImageSet reference;
     private FeatureNet network;
-    private float[] referenceFeatures;
+    private float[][] referenceFeatures;        // per FeatureSpace
     private float[] samplesKey;
-    private float[] sampleFeatures;
+    private float[][] sampleFeatures;           // per FeatureSpace
     private float[] sampleProbabilities;
 
     /**
@@ -108,17 +109,29 @@ public final class Evaluation implements AutoCloseable {
         return m;
     }
 
+    /** Penultimate features of the reference images [10000, 128]. */
     public float[] referenceFeatures() {
-        if (referenceFeatures == null) {
-            referenceFeatures = network().features(reference().pixels(), reference().n());
-        }
-        return referenceFeatures;
+        return referenceFeatures(FeatureSpace.PENULTIMATE);
     }
 
-    /** Features of the first n samples [n, 128] (cached for the same sample array and n). */
+    /** Features of the reference images in {@code space} (both spaces computed in one pass, then cached). */
+    public float[] referenceFeatures(FeatureSpace space) {
+        if (referenceFeatures == null) {
+            float[][] all = network().all(reference().pixels(), reference().n());
+            referenceFeatures = new float[][] {all[0], all[1]};
+        }
+        return referenceFeatures[space.ordinal()];
+    }
+
+    /** Penultimate features of the first n samples [n, 128] (cached for the same sample array and n). */
     public float[] features(float[] samples, int n) {
+        return features(samples, n, FeatureSpace.PENULTIMATE);
+    }
+
+    /** Features of the first n samples in {@code space} [n, space.width()] (cached likewise). */
+    public float[] features(float[] samples, int n, FeatureSpace space) {
         pass(samples, n);
-        return sampleFeatures;
+        return sampleFeatures[space.ordinal()];
     }
 
     /** Class probabilities of the first n samples [n, classes] (cached likewise, from the same pass). */
@@ -130,9 +143,9 @@ public final class Evaluation implements AutoCloseable {
     private void pass(float[] samples, int n) {
         key(samples, n);
         if (sampleFeatures == null) {
-            float[][] fp = network().featuresAndProbabilities(java.util.Arrays.copyOf(samples, n * dataset.shape().dim()), n);
-            sampleFeatures = fp[0];
-            sampleProbabilities = fp[1];
+            float[][] all = network().all(java.util.Arrays.copyOf(samples, n * dataset.shape().dim()), n);
+            sampleFeatures = new float[][] {all[0], all[1]};
+            sampleProbabilities = all[2];
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.gantry.eval;
 
+import dev.gantry.classifier.FeatureSpace;
 import java.util.Map;
 
 /**
@@ -21,9 +22,14 @@ public final class FidLenet10k extends ClassifierMetric {
     }
 
     @Override
+    public FeatureSpace featureSpace() {
+        return FeatureSpace.PENULTIMATE;
+    }
+
+    @Override
     public Map<String, Object> compute(float[] samples, int n, Evaluation ev) {
-        float[] fake = ev.features(samples, SAMPLES);
-        float[] real = ev.referenceFeatures();
+        float[] fake = ev.features(samples, SAMPLES, featureSpace());
+        float[] real = ev.referenceFeatures(featureSpace());
         int f = fake.length / SAMPLES;
         FrechetDistance.Result r = FrechetDistance.compute(real, real.length / f, fake, SAMPLES, f);
         Map<String, Object> o = result(ev, r.distance());

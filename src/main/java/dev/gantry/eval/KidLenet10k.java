@@ -1,5 +1,6 @@
 package dev.gantry.eval;
 
+import dev.gantry.classifier.FeatureSpace;
 import java.util.Map;
 
 /**
@@ -20,9 +21,14 @@ public final class KidLenet10k extends ClassifierMetric {
     }
 
     @Override
+    public FeatureSpace featureSpace() {
+        return FeatureSpace.PENULTIMATE;
+    }
+
+    @Override
     public Map<String, Object> compute(float[] samples, int n, Evaluation ev) {
-        float[] fake = ev.features(samples, SAMPLES);
-        float[] real = ev.referenceFeatures();
+        float[] fake = ev.features(samples, SAMPLES, featureSpace());
+        float[] real = ev.referenceFeatures(featureSpace());
         int f = fake.length / SAMPLES;
         KernelInceptionDistance.Result r = KernelInceptionDistance.compute(ev.manager(), real, real.length / f, fake, SAMPLES, f);
         Map<String, Object> o = result(ev, r.mean());

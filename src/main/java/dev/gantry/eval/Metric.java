@@ -28,6 +28,14 @@ public interface Metric {
     }
 
     /**
+     * The layer of the frozen classifier whose features the metric measures in (written by
+     * {@code --features}), or null when it measures none.
+     */
+    default dev.gantry.classifier.FeatureSpace featureSpace() {
+        return null;
+    }
+
+    /**
      * Computes the metric.
      *
      * @param samples [n, C·H·W] in [0, 1], channel-major rows; n is at least {@link #samples()}

@@ -103,19 +103,23 @@ class ShippedClassifierTest {
         ImageSet train = mnist.load(Split.TRAIN, request);
         Map<String, float[]> sets = Calibration.sets(train, test, n, 7);
         float[] refFeatures = net.features(test.slice(n, 2 * n).pixels(), n);   // test images the blurred row does not hold
+        float[] refPooled = net.features(test.slice(n, 2 * n).pixels(), n, FeatureSpace.POOLED);
         int f = LeNet.FEATURES;
+        int fp = LeNet.POOLED_FEATURES;
         Map<String, double[]> m = new LinkedHashMap<>();
         try (NDManager manager = NDManager.newBaseManager()) {
             for (var e : sets.entrySet()) {
                 float[] feats = net.features(e.getValue(), n);
+                float[] pooled = net.features(e.getValue(), n, FeatureSpace.POOLED);
                 float[] probs = net.probabilities(e.getValue(), n);
                 ClassHistogram.Result h = ClassHistogram.compute(probs, n, 10);
-                PrecisionRecall.Result pr = PrecisionRecall.compute(manager, refFeatures, n, feats, n, f);
-                DensityCoverage.Result dc = DensityCoverage.compute(manager, refFeatures, n, feats, n, f);
+                PrecisionRecall.Result pr = PrecisionRecall.compute(manager, refPooled, n, pooled, n, fp);
+                DensityCoverage.Result dc = DensityCoverage.compute(manager, refPooled, n, pooled, n, fp);
                 m.put(e.getKey(), new double[] {
                         FrechetDistance.compute(refFeatures, n, feats, n, f).distance(),
                         KernelInceptionDistance.compute(manager, refFeatures, n, feats, n, f, 20, 500, 0).mean(),
-                        h.classesCovered(), ClassifierScore.compute(probs, n, 10).mean(), pr.recall(), dc.coverage()});
+                        h.classesCovered(), ClassifierScore.compute(probs, n, 10).mean(), pr.recall(), dc.coverage(),
+                        pr.precision(), dc.density()});
             }
         }
         double[] real = m.get("real");
@@ -127,6 +131,14 @@ class ShippedClassifierTest {
             assertThat(bad[4]).as("recall of %s below real", failure).isLessThan(real[4]);
             assertThat(bad[5]).as("coverage of %s below real", failure).isLessThan(real[5]);
         }
+        // Precision and density judge fidelity: noise and blur are not realistic digits (in the
+        // penultimate layer both passed for real); half the classes and one real image are.
+        for (String unrealistic : java.util.List.of("uniform-noise", "blurred-test")) {
+            double[] bad = m.get(unrealistic);
+            assertThat(bad[6]).as("precision of %s below real", unrealistic).isLessThan(real[6] / 2);
+            assertThat(bad[7]).as("density of %s below real", unrealistic).isLessThan(real[7] / 2);
+        }
+        assertThat(m.get("classes-0-4")[6]).isCloseTo(real[6], org.assertj.core.api.Assertions.within(0.1));
         // The class meters see the missing classes and the collapse.
         assertThat(m.get("classes-0-4")[2]).isEqualTo(5);
         assertThat(m.get("one-image")[2]).isEqualTo(1);

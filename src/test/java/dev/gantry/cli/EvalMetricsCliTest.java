@@ -62,17 +62,38 @@ class EvalMetricsCliTest {
             assertThat(o.out()).contains(m);
         }
         assertThat(o.err()).contains("skipping stacked-modes26k");
-        Npy.Matrix f = Npy.readFloat32(features);
-        Npy.Matrix r = Npy.readFloat32(dir.resolve("feat-reference.npy"));
+        // all measures in two spaces: one pair of files for each.
+        assertThat(features).doesNotExist();
+        Npy.Matrix f = Npy.readFloat32(dir.resolve("feat-fc128.npy"));
+        Npy.Matrix r = Npy.readFloat32(dir.resolve("feat-fc128-reference.npy"));
         assertThat(f.rows()).isEqualTo(10_000);
         assertThat(f.cols()).isEqualTo(128);
         assertThat(r.rows()).isEqualTo(10_000);
+        assertThat(Npy.readFloat32(dir.resolve("feat-conv2-avg64.npy")).cols()).isEqualTo(64);
+        assertThat(Npy.readFloat32(dir.resolve("feat-conv2-avg64-reference.npy")).rows()).isEqualTo(10_000);
         // Written again: refused, nothing overwritten.
-        long size = Files.size(features);
-        Out again = gantry("eval", "fid-lenet10k", "--samples", real.toString(), "--features", features.toString());
+        Path written = dir.resolve("feat-fc128.npy");
+        long size = Files.size(written);
+        Out again = gantry("eval", "fid-lenet10k", "--samples", real.toString(), "--features", written.toString().replace("-fc128", ""));
         assertThat(again.code()).isEqualTo(2);
         assertThat(again.err()).contains("already exists");
-        assertThat(Files.size(features)).isEqualTo(size);
+        assertThat(Files.size(written)).isEqualTo(size);
+    }
+
+    @Test
+    void theWrittenFeaturesRecomputeTheScore() throws Exception {
+        Path features = dir.resolve("pr.npy");
+        Out o = gantry("eval", "pr-lenet10k", "--samples", real.toString(), "--features", features.toString(), "--json");
+        assertThat(o.code()).as(o.err()).isZero();
+        assertThat(o.out()).contains("\"features\":\"conv2-avg64\"");
+        double reported = new com.fasterxml.jackson.databind.ObjectMapper().readTree(o.out().strip()).path("value").asDouble();
+        Npy.Matrix f = Npy.readFloat32(features);
+        Npy.Matrix r = Npy.readFloat32(dir.resolve("pr-reference.npy"));
+        assertThat(f.cols()).isEqualTo(64);
+        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
+            double again = dev.gantry.eval.PrecisionRecall.compute(m, r.data(), r.rows(), f.data(), f.rows(), 64).precision();
+            assertThat(again).isEqualTo(reported);
+        }
     }
 
     @Test
