@@ -111,6 +111,9 @@ final class MetricCommand implements Callable<Integer> {
             }
         }
         try (Evaluation ev = Evaluation.of(name, dataDir, split, classifier, System.err)) {
+            if (run != null && run.readConfig().model().conditional()) {
+                ev.conditional(ev.dataset().classNames().size());   // Sampler draws sample i of class i mod K
+            }
             List<Metric> metrics = new ArrayList<>();
             for (Metric m : fixed != null ? fixed : Metrics.names().stream().map(Metrics::named).toList()) {
                 String why = m.unsuitable(ev);

@@ -42,7 +42,7 @@ final class MetricMonitorListener implements TrainingListener {
         if (m.metricsEvery() == 0 || m.metrics().isBlank()) {
             return list;
         }
-        try (Evaluation probe = Evaluation.of(config.data().name(), dir(config), "valid", null, System.err)) {
+        try (Evaluation probe = of(config)) {
             for (String name : m.metrics().split(",")) {
                 Metric metric = Metrics.named(name.trim());
                 String why = metric.unsuitable(probe);
@@ -53,6 +53,12 @@ final class MetricMonitorListener implements TrainingListener {
             }
         }
         return list;
+    }
+
+    /** The validation evaluation of a run's data; for a conditional run, its samples are drawn as Sampler draws them. */
+    private static Evaluation of(RunConfig c) {
+        Evaluation ev = Evaluation.of(c.data().name(), dir(c), "valid", null, System.err);
+        return c.model().conditional() ? ev.conditional(dev.gantry.data.Datasets.of(c).classNames().size()) : ev;
     }
 
     private static java.nio.file.Path dir(RunConfig c) {
@@ -66,7 +72,7 @@ final class MetricMonitorListener implements TrainingListener {
             return;
         }
         if (ev == null) {
-            ev = Evaluation.of(t.config().data().name(), dir(t.config()), "valid", null, System.err);
+            ev = of(t.config());
         }
         Seeds.seedEngine(t.config().seed(), Seeds.EVAL, t.epoch());
         int n = metrics.stream().mapToInt(Metric::samples).max().orElse(0);

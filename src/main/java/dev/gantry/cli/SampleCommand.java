@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.gantry.BadInputException;
 import dev.gantry.data.ImageShape;
 import dev.gantry.data.format.Npy;
+import dev.gantry.models.Conditioning;
 import dev.gantry.models.Generator;
 import dev.gantry.models.Sampler;
 import dev.gantry.report.ImageGrid;
@@ -22,7 +23,9 @@ import picocli.CommandLine.Parameters;
 /** {@code gantry sample}: draws samples from a run's generator (dropout off) into .npy or a PNG grid. */
 @Command(name = "sample", mixinStandardHelpOptions = true,
         description = {"Draw N samples from a run's generator.",
-                ".npy: float32 [N, C*H*W] in [0, 1], each row channel-major (784 = 1x28x28 for MNIST); .png: a grid of the N images."})
+                ".npy: float32 [N, C*H*W] in [0, 1], each row channel-major (784 = 1x28x28 for MNIST); .png: a grid of the N images.",
+                "A conditional run draws every class, or those of --class/--classes: in .npy, sample i is of the (i mod m)-th class"
+                        + " listed; in .png, one row per class."})
 public final class SampleCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "RUN_DIR")
@@ -39,6 +42,10 @@ public final class SampleCommand implements Callable<Integer> {
 
     @Mixin
     NoiseSeedOption seed;
+
+    @Option(names = {"--class", "--classes"}, paramLabel = "C[,C...]", split = ",",
+            description = "conditional runs: the classes to draw (default: all of the dataset's)")
+    int[] classes;
 
     /** The most values one Java float array holds. */
     static final long MAX_VALUES = Integer.MAX_VALUE - 8;
@@ -69,10 +76,34 @@ public final class SampleCommand implements Callable<Integer> {
         }
         float[] samples;
         ImageShape shape;
+        boolean png = name.endsWith(".png");
+        int gridCols = (int) Math.ceil(Math.sqrt(n));
         try (NDManager manager = NDManager.newBaseManager()) {
             Generator g = Checkpoint.generator(ckpt, manager);
+            int[] labels = null;
+            if (g.classes() == 0 && classes != null) {
+                throw new BadInputException("--class: " + runDir + " was trained unconditionally (model.conditional = false);"
+                        + " only a conditional run draws a class");
+            }
+            if (g.classes() > 0) {
+                int[] drawn = classes != null ? classes : Conditioning.all(g.classes());
+                for (int c : drawn) {
+                    if (c < 0 || c >= g.classes()) {
+                        throw new BadInputException("--class " + c + ": the run's classes are 0 to " + (g.classes() - 1));
+                    }
+                }
+                if (png) {
+                    gridCols = (int) Math.ceil(n / (double) drawn.length);   // one row per class
+                    labels = new int[n];
+                    for (int i = 0; i < n; i++) {
+                        labels[i] = drawn[(i / gridCols) % drawn.length];
+                    }
+                } else {
+                    labels = Conditioning.cycle(n, drawn);
+                }
+            }
             Seeds.seedEngine(seed.seed, Seeds.EVAL, 0);
-            samples = Sampler.generate(g, manager, n);
+            samples = Sampler.generate(g, manager, n, labels);
             shape = g.outputShape();
         }
         if (out.getParent() != null) {
@@ -81,7 +112,6 @@ public final class SampleCommand implements Callable<Integer> {
         if (name.endsWith(".npy")) {
             Npy.writeFloat32(out, samples, n, shape.dim());
         } else {
-            int gridCols = (int) Math.ceil(Math.sqrt(n));
             ImageGrid.writePng(out, samples, n, shape, gridCols, 2);
         }
         System.out.printf("wrote %d samples from %s to %s%n", n, ckpt, out);

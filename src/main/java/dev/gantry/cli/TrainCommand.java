@@ -19,7 +19,8 @@ import picocli.CommandLine.Option;
         description = {"Train a GAN in a new run directory (runs/NNNNN-<preset>/).",
                 "Without --preset or --config, trains the paper's MNIST GAN (preset paper-mnist).",
                 "Presets: paper-mnist, mnist-mlp-adam, tiny, toy-ring8, toy-grid25,",
-                "dcgan-mnist, dcgan-fashion, dcgan-stacked-mnist, dcgan-cifar10 (your own files), tiny-dcgan."})
+                "dcgan-mnist, dcgan-fashion, dcgan-stacked-mnist, dcgan-cifar10 (your own files), tiny-dcgan,",
+                "cgan-mnist, cdcgan-mnist (conditional GANs)."})
 public final class TrainCommand implements Callable<Integer> {
 
     @Mixin

@@ -53,7 +53,8 @@ public record RunConfig(
             @JsonPropertyDescription("dcgan: batch normalisation in D after every convolution but the first") boolean dBatchNorm,
             @JsonPropertyDescription("dcgan: weights ~ N(0, s^2) (Radford et al.: 0.02); biases and batch-norm shifts 0, scales 1") double initStd,
             @JsonPropertyDescription("dcgan: slope of D's LeakyReLU for negative inputs") double dLeak,
-            @JsonPropertyDescription("dcgan: side of the images the nets are built for; 0 = the data's (a different value fails before training)") int imageSize) {}
+            @JsonPropertyDescription("dcgan: side of the images the nets are built for; 0 = the data's (a different value fails before training)") int imageSize,
+            @JsonPropertyDescription("a conditional GAN p(x | y) on the data's class labels (Mirza & Osindero 2014): paper-mlp joins one-hot y to z in G and to x in D; dcgan joins it to z in G and uses a projection discriminator (Miyato & Koyama 2018)") boolean conditional) {}
 
     /** The adversarial objective. */
     public record LossConfig(
@@ -129,7 +130,7 @@ public record RunConfig(
                 1234L,
                 new DataConfig("mnist", "", 50_000),
                 new ModelConfig("paper-mlp", 100, "uniform", 2, 1200, false, "sigmoid", "per_pixel", 2, 240, 5, false, 0.05, 0.005, 0.8, 0.5,
-                        64, 0, 4, false, 0.02, 0.2, 0),
+                        64, 0, 4, false, 0.02, 0.2, 0, false),
                 new LossConfig("gan", "non-saturating", 0.5, 0, 0),
                 new OptimConfig("sgd", 0.1, 1.000004, 1e-6, 0.5, 0.7, 1, 250, 0.5, 0.999, 1e-8),
                 new TrainConfig(25, 100, "simultaneous", 1, 50, 3, 0, 10),

@@ -35,6 +35,29 @@ public final class Evaluation implements AutoCloseable {
     private float[] samplesKey;
     private float[][] sampleFeatures;           // per FeatureSpace
     private float[] sampleProbabilities;
+    private int sampleClasses;
+
+    /**
+     * Says the samples come from a conditional generator of {@code classes} classes, drawn the
+     * way {@link dev.gantry.models.Sampler#generate} draws them: sample i of class i mod K.
+     */
+    public Evaluation conditional(int classes) {
+        this.sampleClasses = classes;
+        return this;
+    }
+
+    /** The classes of a conditional generator's samples; 0 for unconditional samples or a sample file. */
+    public int sampleClasses() {
+        return sampleClasses;
+    }
+
+    /** The classes the first n samples were drawn for (sample i: class i mod K). */
+    public int[] sampleLabels(int n) {
+        if (sampleClasses == 0) {
+            throw new IllegalStateException("the samples are not conditional");
+        }
+        return dev.gantry.models.Conditioning.cycle(n, dev.gantry.models.Conditioning.all(sampleClasses));
+    }
 
     /**
      * @param split "test" or "valid"

@@ -19,6 +19,7 @@ public final class Metrics {
         register(new PrLenet10k());
         register(new DcLenet10k());
         register(new StackedModes26k());
+        register(new Agreement10k());
     }
 
     private Metrics() {}

@@ -53,6 +53,16 @@ public final class Objective {
      */
     public NDArray discriminatorLoss(NDManager sm, Discriminator d, NDArray realLogits, NDArray fakeLogits,
                                      NDArray real, NDArray fake) {
+        return discriminatorLoss(sm, d, realLogits, fakeLogits, real, fake, null);
+    }
+
+    /**
+     * As {@link #discriminatorLoss(NDManager, Discriminator, NDArray, NDArray, NDArray, NDArray)}
+     * for a conditional D whose real and fake rows share the labels y [B, K] (the penalty is taken
+     * at D(·, y)); y is null for an unconditional D.
+     */
+    public NDArray discriminatorLoss(NDManager sm, Discriminator d, NDArray realLogits, NDArray fakeLogits,
+                                     NDArray real, NDArray fake, NDArray y) {
         NDArray main = discriminatorMain(realLogits, fakeLogits);
         if (gpWeight <= 0) {
             return main;
@@ -60,7 +70,7 @@ public final class Objective {
         long b = real.getShape().get(0);
         NDArray alpha = sm.randomUniform(0f, 1f, new Shape(b, 1, 1, 1));                 // [B, 1, 1, 1]
         NDArray xhat = real.mul(alpha).add(fake.mul(alpha.neg().add(1)));                // [B, C, H, W]
-        NDArray grad = d.inputGradient(xhat, d.sampleMasks(sm, (int) b)).reshape(b, -1); // [B, C·H·W]
+        NDArray grad = d.inputGradient(xhat, y, d.sampleMasks(sm, (int) b)).reshape(b, -1); // [B, C·H·W]
         NDArray norm = grad.square().sum(new int[] {1}).add(1e-12f).sqrt();             // [B]
         return main.add(Tensors.times(norm.sub(1).square().mean(), gpWeight));
     }

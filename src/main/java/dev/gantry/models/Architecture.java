@@ -19,8 +19,10 @@ public interface Architecture {
 
     /**
      * @param means of the training images, for generators whose output starts at the data's marginals
+     * @param classes 0 for an unconditional generator, else the number of classes it is conditioned on
      */
-    Generator generator(NDManager manager, RunConfig.ModelConfig m, ImageShape data, PixelMeans means);
+    Generator generator(NDManager manager, RunConfig.ModelConfig m, ImageShape data, PixelMeans means, int classes);
 
-    Discriminator discriminator(NDManager manager, RunConfig.ModelConfig m, ImageShape data);
+    /** @param classes 0 for an unconditional discriminator, else the number of classes it is conditioned on */
+    Discriminator discriminator(NDManager manager, RunConfig.ModelConfig m, ImageShape data, int classes);
 }

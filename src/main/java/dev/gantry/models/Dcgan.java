@@ -73,13 +73,13 @@ final class Dcgan implements Architecture {
     }
 
     @Override
-    public Generator generator(NDManager manager, RunConfig.ModelConfig m, ImageShape data, PixelMeans means) {
-        return new G(manager, m, data, layout(m, data));
+    public Generator generator(NDManager manager, RunConfig.ModelConfig m, ImageShape data, PixelMeans means, int classes) {
+        return new G(manager, m, data, layout(m, data), classes);
     }
 
     @Override
-    public Discriminator discriminator(NDManager manager, RunConfig.ModelConfig m, ImageShape data) {
-        return new D(manager, m, data, layout(m, data));
+    public Discriminator discriminator(NDManager manager, RunConfig.ModelConfig m, ImageShape data, int classes) {
+        return new D(manager, m, data, layout(m, data), classes);
     }
 
     /** The generator: projection, then fractionally-strided convolutions up to the image. */
@@ -93,14 +93,17 @@ final class Dcgan implements Architecture {
         private final List<ConvTranspose2d> ups = new ArrayList<>();
         private final List<BatchNorm> norms = new ArrayList<>();   // after the projection and every up but the last
         private final int channels0;
+        private final int classes;
 
-        G(NDManager manager, RunConfig.ModelConfig m, ImageShape shape, Layout l) {
+        /** @param classes 0, or a conditional G's classes: one-hot y joined to z before the projection */
+        G(NDManager manager, RunConfig.ModelConfig m, ImageShape shape, Layout l, int classes) {
             this.shape = shape;
+            this.classes = classes;
             this.layout = l;
             this.noiseDim = m.noiseDim();
             this.normalNoise = "normal".equals(m.noise());
             this.channels0 = m.width() << (l.depth() - 1);
-            this.project = Dense.normal(manager, "g.project", noiseDim, channels0 * l.base() * l.base(), m.initStd());
+            this.project = Dense.normal(manager, "g.project", noiseDim + classes, channels0 * l.base() * l.base(), m.initStd());
             if (m.gBatchNorm()) {
                 norms.add(new BatchNorm(manager, "g.bn0", channels0));
             }
@@ -133,9 +136,16 @@ final class Dcgan implements Architecture {
         }
 
         @Override
-        public NDArray forward(NDArray z, boolean frozen, boolean training) {
+        public int classes() {
+            return classes;
+        }
+
+        @Override
+        public NDArray forward(NDArray z, NDArray y, boolean frozen, boolean training) {
+            Conditioning.check(y, classes, "G");
             long b = z.getShape().get(0);
-            NDArray h = project.forward(z, frozen)                                     // [B, c0·b·b]
+            NDArray zy = y == null ? z : z.concat(y, 1);                               // [B, noiseDim + classes]
+            NDArray h = project.forward(zy, frozen)                                    // [B, c0·b·b]
                     .reshape(b, channels0, layout.base(), layout.base());              // [B, c0, b, b]
             h = norm(0, h, training, frozen).getNDArrayInternal().relu();
             for (int i = 0; i < ups.size(); i++) {
@@ -171,7 +181,13 @@ final class Dcgan implements Architecture {
         }
     }
 
-    /** The discriminator: strided convolutions down to a b×b map, then one logit. */
+    /**
+     * The discriminator: strided convolutions down to a b×b map φ(x), then one logit ψ(φ(x)). A
+     * conditional D is a projection discriminator (Miyato & Koyama 2018): logit = ψ(φ(x)) +
+     * ⟨V y, φ(x)⟩ with a learned class embedding V [F, K]. Chosen over joining y to x's channels
+     * because it puts the label where D's features are, with the same convolutions as the
+     * unconditional D, and it keeps the hand-written input gradient one term longer.
+     */
     static final class D implements Discriminator {
 
         private final ImageShape shape;
@@ -179,9 +195,12 @@ final class Dcgan implements Architecture {
         private final List<Conv2d> convs = new ArrayList<>();
         private final List<BatchNorm> norms = new ArrayList<>();   // after every conv but the first
         private final Dense out;
+        private final int classes;
+        private final Param embed;                                  // [F, K]: the class embedding V, or null
 
-        D(NDManager manager, RunConfig.ModelConfig m, ImageShape shape, Layout l) {
+        D(NDManager manager, RunConfig.ModelConfig m, ImageShape shape, Layout l, int classes) {
             this.shape = shape;
+            this.classes = classes;
             this.leak = (float) m.dLeak();
             int in = shape.channels();
             int width = m.width();
@@ -194,6 +213,14 @@ final class Dcgan implements Architecture {
                 width *= 2;
             }
             this.out = Dense.normal(manager, "d.out", in * l.base() * l.base(), 1, m.initStd());
+            int features = in * l.base() * l.base();
+            this.embed = classes == 0 ? null
+                    : new Param("d.embed", manager.randomNormal(0f, (float) m.initStd(), new Shape(features, classes), DataType.FLOAT32));
+        }
+
+        @Override
+        public int classes() {
+            return classes;
         }
 
         @Override
@@ -208,6 +235,12 @@ final class Dcgan implements Architecture {
 
         @Override
         public NDArray logits(NDArray x, NDList masks, boolean frozen) {
+            return logits(x, null, masks, frozen);
+        }
+
+        @Override
+        public NDArray logits(NDArray x, NDArray y, NDList masks, boolean frozen) {
+            Conditioning.check(y, classes, "D");
             NDArray h = x;                                                              // [B, C, S, S]
             for (int i = 0; i < convs.size(); i++) {
                 h = convs.get(i).forward(h, frozen);                                    // [B, d·2^i, S/2^(i+1), S/2^(i+1)]
@@ -217,7 +250,12 @@ final class Dcgan implements Architecture {
                 h = h.getNDArrayInternal().leakyRelu(leak);
             }
             NDArray flat = h.reshape(h.getShape().get(0), -1);                          // [B, d·2^(L−1)·b·b]
-            return out.forward(flat, frozen).reshape(-1);                               // [B]
+            NDArray logit = out.forward(flat, frozen).reshape(-1);                      // [B]
+            if (y == null) {
+                return logit;
+            }
+            NDArray v = embed.use(frozen, x.getManager());                              // [F, K]
+            return logit.add(y.matMul(v.transpose()).mul(flat).sum(new int[] {1}));    // + ⟨V y, φ(x)⟩
         }
 
         @Override
@@ -231,6 +269,12 @@ final class Dcgan implements Architecture {
 
         @Override
         public NDArray inputGradient(NDArray x, NDList masks) {
+            return inputGradient(x, null, masks);
+        }
+
+        @Override
+        public NDArray inputGradient(NDArray x, NDArray y, NDList masks) {
+            Conditioning.check(y, classes, "D");
             if (inputGradientUnavailable() != null) {
                 throw new UnsupportedOperationException(inputGradientUnavailable());
             }
@@ -244,10 +288,14 @@ final class Dcgan implements Architecture {
                 pre.add(a);
                 h = a.getNDArrayInternal().leakyRelu(leak);
             }
-            // Backward by hand: ∂logit/∂h_L = w_out, then each LeakyReLU and convolution.
+            // Backward by hand: ∂logit/∂h_L = w_out (+ V y for a projection D), then each LeakyReLU and convolution.
             long b = x.getShape().get(0);
             NDArray wOut = out.weight().array();                                        // [1, F]
-            NDArray g = x.getManager().ones(new Shape(b, 1)).matMul(wOut).reshape(h.getShape());   // [B, c_L, b, b]
+            NDArray g = x.getManager().ones(new Shape(b, 1)).matMul(wOut);              // [B, F]
+            if (y != null) {
+                g = g.add(y.matMul(embed.array().transpose()));                         // [B, F]
+            }
+            g = g.reshape(h.getShape());                                                // [B, c_L, b, b]
             for (int i = convs.size() - 1; i >= 0; i--) {
                 NDArray a = pre.get(i).stopGradient();
                 NDArray slope = a.gt(0).toType(DataType.FLOAT32, false).mul(1 - leak).add(leak);  // 1 or leak, a constant
@@ -267,6 +315,9 @@ final class Dcgan implements Architecture {
                 }
             }
             all.addAll(out.params());
+            if (embed != null) {
+                all.add(embed);
+            }
             return all;
         }
 

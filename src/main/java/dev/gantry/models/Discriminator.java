@@ -26,6 +26,26 @@ public interface Discriminator extends Module {
      */
     NDArray logits(NDArray x, NDList masks, boolean frozen);
 
+    /** Number of classes a conditional discriminator takes (its y is one-hot of this width); 0 when unconditional. */
+    default int classes() {
+        return 0;
+    }
+
+    /**
+     * (x [B, C, H, W], y [B, classes] one-hot) → logits [B]: how real x is as an image of class y.
+     * An unconditional D takes y = null.
+     */
+    default NDArray logits(NDArray x, NDArray y, NDList masks, boolean frozen) {
+        Conditioning.check(y, classes(), "D");
+        return logits(x, masks, frozen);
+    }
+
+    /** ∂logit(x, y)/∂x, as {@link #inputGradient(NDArray, NDList)}; an unconditional D takes y = null. */
+    default NDArray inputGradient(NDArray x, NDArray y, NDList masks) {
+        Conditioning.check(y, classes(), "D");
+        return inputGradient(x, masks);
+    }
+
     /**
      * ∂logit/∂x [B, C, H, W] as an ordinary differentiable expression of D's parameters, for
      * gradient penalties: computed by back-propagating through the layers by hand, so penalising it

@@ -21,17 +21,30 @@ public interface Generator extends Module {
     /** Draws n noise vectors from the prior p_z: [n, noiseDim]. */
     NDArray sampleNoise(NDManager manager, int n);
 
+    /** Number of classes a conditional generator takes (its y is one-hot of this width); 0 when unconditional. */
+    default int classes() {
+        return 0;
+    }
+
     /**
-     * z [B, noiseDim] → images [B, C, H, W].
+     * (z [B, noiseDim], y [B, classes] one-hot) → images [B, C, H, W].
      *
+     * @param y the classes to draw, one-hot; null for an unconditional generator (and required
+     *     for a conditional one)
      * @param frozen cut the parameters from the autograd graph (no gradient reaches them)
      * @param training a training pass (batch statistics, running averages updated) or an
      *     evaluation pass (running averages); only matters for batch normalisation
+     * @throws IllegalArgumentException when y is given to an unconditional generator or missing for a conditional one
      */
-    NDArray forward(NDArray z, boolean frozen, boolean training);
+    NDArray forward(NDArray z, NDArray y, boolean frozen, boolean training);
 
-    /** A training pass: {@code forward(z, frozen, true)}. */
+    /** An unconditional pass: {@code forward(z, null, frozen, training)}. */
+    default NDArray forward(NDArray z, boolean frozen, boolean training) {
+        return forward(z, null, frozen, training);
+    }
+
+    /** An unconditional training pass: {@code forward(z, null, frozen, true)}. */
     default NDArray forward(NDArray z, boolean frozen) {
-        return forward(z, frozen, true);
+        return forward(z, null, frozen, true);
     }
 }

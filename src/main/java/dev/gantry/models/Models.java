@@ -48,21 +48,44 @@ public final class Models {
      * @param means of the training data, for the paper generator's output bias
      */
     public static Pair build(NDManager manager, RunConfig.ModelConfig m, ImageShape data, PixelMeans means) {
+        return build(manager, m, data, means, 0);
+    }
+
+    /**
+     * As {@link #build(NDManager, RunConfig.ModelConfig, ImageShape, PixelMeans)}, for data of
+     * {@code classes} classes (0 for unlabelled data).
+     *
+     * @throws BadInputException when {@code model.conditional} is set and the data have no classes
+     */
+    public static Pair build(NDManager manager, RunConfig.ModelConfig m, ImageShape data, PixelMeans means, int classes) {
         Architecture a = named(m.arch());
         a.check(m, data);
+        int k = conditionedOn(m, classes);
         if (means.perPixel().length != data.dim()) {
             throw new IllegalArgumentException("pixel means of " + means.perPixel().length + " values for images of " + data);
         }
-        Generator g = a.generator(manager, m, data, means);
-        Discriminator d = a.discriminator(manager, m, data);
+        Generator g = a.generator(manager, m, data, means, k);
+        Discriminator d = a.discriminator(manager, m, data, k);
         return new Pair(g, d);
     }
 
     /** Builds G alone (for sampling from a checkpoint: its parameters are restored afterwards). */
-    public static Generator generator(NDManager manager, RunConfig.ModelConfig m, ImageShape data) {
+    public static Generator generator(NDManager manager, RunConfig.ModelConfig m, ImageShape data, int classes) {
         Architecture a = named(m.arch());
         a.check(m, data);
-        return a.generator(manager, m, data, PixelMeans.constant(0.5, data.dim()));
+        return a.generator(manager, m, data, PixelMeans.constant(0.5, data.dim()), conditionedOn(m, classes));
+    }
+
+    /** The classes the networks take: the data's when {@code model.conditional}, else 0. */
+    static int conditionedOn(RunConfig.ModelConfig m, int classes) {
+        if (!m.conditional()) {
+            return 0;
+        }
+        if (classes < 2) {
+            throw new BadInputException("model.conditional = true needs labelled data with classes; these data have "
+                    + (classes == 0 ? "none" : "one"));
+        }
+        return classes;
     }
 
     /** The image side a model is built for: {@code model.image_size}, or the data's when 0. */

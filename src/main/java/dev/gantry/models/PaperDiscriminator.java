@@ -27,6 +27,7 @@ public final class PaperDiscriminator implements Discriminator {
 
     private final ImageShape inputShape;
     private final int inputDim;
+    private final int classes;
     private final double keepInput;
     private final double keepHidden;
     private final List<Maxout> layers = new ArrayList<>();
@@ -35,22 +36,27 @@ public final class PaperDiscriminator implements Discriminator {
     /** The paper's discriminator: two maxout layers, on 1×1×inputDim images. */
     public PaperDiscriminator(NDManager manager, int inputDim, int units, int pieces, double initRange,
                               double keepInput, double keepHidden) {
-        this(manager, new ImageShape(1, 1, inputDim), units, pieces, 2, initRange, keepInput, keepHidden, false);
+        this(manager, new ImageShape(1, 1, inputDim), units, pieces, 2, initRange, keepInput, keepHidden, false, 0);
     }
 
     /** On 1×1×inputDim images. */
     public PaperDiscriminator(NDManager manager, int inputDim, int units, int pieces, int depth, double initRange,
                               double keepInput, double keepHidden, boolean spectralNorm) {
-        this(manager, new ImageShape(1, 1, inputDim), units, pieces, depth, initRange, keepInput, keepHidden, spectralNorm);
+        this(manager, new ImageShape(1, 1, inputDim), units, pieces, depth, initRange, keepInput, keepHidden, spectralNorm, 0);
     }
 
+    /**
+     * @param classes 0, or the number of classes of a conditional discriminator, whose one-hot y
+     *     is joined to the (dropped-out) pixels at the first maxout layer (Mirza & Osindero 2014)
+     */
     public PaperDiscriminator(NDManager manager, ImageShape inputShape, int units, int pieces, int depth, double initRange,
-                              double keepInput, double keepHidden, boolean spectralNorm) {
+                              double keepInput, double keepHidden, boolean spectralNorm, int classes) {
         this.inputShape = inputShape;
+        this.classes = classes;
         this.inputDim = inputShape.dim();
         this.keepInput = keepInput;
         this.keepHidden = keepHidden;
-        int in = inputDim;
+        int in = inputDim + classes;
         for (int i = 1; i <= depth; i++) {
             Maxout m = new Maxout(manager, "d.maxout" + i, in, units, pieces, initRange);
             if (spectralNorm) {
@@ -80,10 +86,25 @@ public final class PaperDiscriminator implements Discriminator {
     }
 
     @Override
+    public int classes() {
+        return classes;
+    }
+
+    @Override
     public NDArray logits(NDArray x, NDList masks, boolean frozen) {
+        return logits(x, null, masks, frozen);
+    }
+
+    @Override
+    public NDArray logits(NDArray x, NDArray y, NDList masks, boolean frozen) {
+        Conditioning.check(y, classes, "D");
         NDArray h = flat(x);                                                                      // [B, C·H·W]
         for (int i = 0; i < layers.size(); i++) {
-            h = layers.get(i).forward(DropoutMask.apply(h, mask(masks, i)), frozen);     // [B, units]
+            NDArray in = DropoutMask.apply(h, mask(masks, i));
+            if (i == 0 && y != null) {
+                in = in.concat(y, 1);                                                             // [B, C·H·W + classes]
+            }
+            h = layers.get(i).forward(in, frozen);                                                // [B, units]
         }
         NDArray logit = output.forward(DropoutMask.apply(h, mask(masks, layers.size())), frozen);  // [B, 1]
         return logit.reshape(-1);                                                                  // [B]
@@ -91,6 +112,12 @@ public final class PaperDiscriminator implements Discriminator {
 
     @Override
     public NDArray inputGradient(NDArray x, NDList masks) {
+        return inputGradient(x, null, masks);
+    }
+
+    @Override
+    public NDArray inputGradient(NDArray x, NDArray y, NDList masks) {
+        Conditioning.check(y, classes, "D");
         // Forward, keeping each layer's pre-activation and effective weight.
         List<NDArray> pre = new ArrayList<>();
         List<NDArray> weights = new ArrayList<>();
@@ -101,6 +128,9 @@ public final class PaperDiscriminator implements Discriminator {
             Dense affine = layers.get(i).affine();
             NDArray w = affine.effectiveWeight(false, x.getManager());
             NDArray in = DropoutMask.apply(h, mask(masks, i));
+            if (i == 0 && y != null) {
+                in = in.concat(y, 1);                                                             // [B, C·H·W + classes]
+            }
             NDArray z = in.getNDArrayInternal().linear(in, w, affine.bias().array()).singletonOrThrow();
             pre.add(z);
             weights.add(w);
@@ -113,6 +143,9 @@ public final class PaperDiscriminator implements Discriminator {
         g = DropoutMask.apply(g, mask(masks, layers.size()));
         for (int i = layers.size() - 1; i >= 0; i--) {
             g = layers.get(i).inputGradient(pre.get(i), g, weights.get(i));                      // [B, in_i]
+            if (i == 0 && y != null) {
+                g = g.get(":, 0:" + inputDim);                                                    // the pixels' part; y is no input to differentiate
+            }
             g = DropoutMask.apply(g, mask(masks, i));
         }
         return g.reshape(imageShape);                                                             // [B, C, H, W]

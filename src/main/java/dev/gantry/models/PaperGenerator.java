@@ -25,6 +25,7 @@ public final class PaperGenerator implements Generator {
     private static final float SQRT3 = (float) Math.sqrt(3.0);
 
     private final int noiseDim;
+    private final int classes;
     private final ImageShape outputShape;
     private final boolean normalNoise;
     private final boolean sigmoidOutput;
@@ -37,21 +38,24 @@ public final class PaperGenerator implements Generator {
      * 1×1×outputDim images, its output bias at {@code logits(pixelMeans)}.
      */
     public PaperGenerator(NDManager manager, int noiseDim, int hidden, int outputDim, double initRange, double[] pixelMeans) {
-        this(manager, noiseDim, hidden, 2, new ImageShape(1, 1, outputDim), initRange, false, false, logits(pixelMeans));
+        this(manager, noiseDim, hidden, 2, new ImageShape(1, 1, outputDim), initRange, false, false, logits(pixelMeans), 0);
     }
 
     /**
      * @param sigmoidBias null for a linear output; else a sigmoid output whose bias starts at these
      *     values: one per output pixel, or one for all
+     * @param classes 0, or the number of classes of a conditional generator, whose one-hot y is
+     *     joined to z at the input (Mirza & Osindero 2014)
      */
     public PaperGenerator(NDManager manager, int noiseDim, int width, int layers, ImageShape outputShape, double initRange,
-                          boolean normalNoise, boolean batchNorm, double[] sigmoidBias) {
+                          boolean normalNoise, boolean batchNorm, double[] sigmoidBias, int classes) {
         this.noiseDim = noiseDim;
+        this.classes = classes;
         this.outputShape = outputShape;
         int outputDim = outputShape.dim();
         this.normalNoise = normalNoise;
         this.sigmoidOutput = sigmoidBias != null;
-        int in = noiseDim;
+        int in = noiseDim + classes;
         for (int i = 1; i <= layers; i++) {
             this.hidden.add(new Dense(manager, "g.h" + i, in, width, initRange));
             if (batchNorm) {
@@ -106,8 +110,14 @@ public final class PaperGenerator implements Generator {
     }
 
     @Override
-    public NDArray forward(NDArray z, boolean frozen, boolean training) {
-        NDArray h = z;
+    public int classes() {
+        return classes;
+    }
+
+    @Override
+    public NDArray forward(NDArray z, NDArray y, boolean frozen, boolean training) {
+        Conditioning.check(y, classes, "G");
+        NDArray h = y == null ? z : z.concat(y, 1);                           // [B, noiseDim + classes]
         for (int i = 0; i < hidden.size(); i++) {
             h = hidden.get(i).forward(h, frozen);                              // [B, width]
             if (!norms.isEmpty()) {

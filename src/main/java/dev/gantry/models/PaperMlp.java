@@ -16,19 +16,19 @@ final class PaperMlp implements Architecture {
     }
 
     @Override
-    public Generator generator(NDManager manager, RunConfig.ModelConfig m, ImageShape data, PixelMeans means) {
+    public Generator generator(NDManager manager, RunConfig.ModelConfig m, ImageShape data, PixelMeans means, int classes) {
         double[] bias = null;
         if ("sigmoid".equals(m.gOutput())) {
             bias = "per_pixel".equals(m.gOutputBias()) ? PaperGenerator.logits(means.perPixel())
                     : PaperGenerator.logits(new double[] {means.overall()});
         }
         return new PaperGenerator(manager, m.noiseDim(), m.gHidden(), m.gLayers(), data, m.gInitRange(),
-                "normal".equals(m.noise()), m.gBatchNorm(), bias);
+                "normal".equals(m.noise()), m.gBatchNorm(), bias, classes);
     }
 
     @Override
-    public Discriminator discriminator(NDManager manager, RunConfig.ModelConfig m, ImageShape data) {
+    public Discriminator discriminator(NDManager manager, RunConfig.ModelConfig m, ImageShape data, int classes) {
         return new PaperDiscriminator(manager, data, m.dUnits(), m.dPieces(), m.dLayers(), m.dInitRange(),
-                m.dKeepInput(), m.dKeepHidden(), m.dSpectralNorm());
+                m.dKeepInput(), m.dKeepHidden(), m.dSpectralNorm(), classes);
     }
 }

@@ -224,7 +224,8 @@ public final class Checkpoint {
     public static Generator generator(Path file, NDManager manager) {
         JsonNode meta = readMeta(file);
         RunConfig config = config(file);
-        Generator g = Models.generator(manager, config.model(), dataShape(meta));
+        int classes = config.model().conditional() ? dev.gantry.data.Datasets.of(config).classNames().size() : 0;
+        Generator g = Models.generator(manager, config.model(), dataShape(meta), classes);
         List<NDArray> tensors = new ArrayList<>();
         g.params().stream().map(Param::array).forEach(tensors::add);
         tensors.addAll(g.buffers());

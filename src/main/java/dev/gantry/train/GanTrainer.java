@@ -7,10 +7,12 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.gantry.config.RunConfig;
+import dev.gantry.data.Datasets;
 import dev.gantry.data.ImageSet;
 import dev.gantry.losses.Objective;
 import dev.gantry.models.Discriminator;
 import dev.gantry.models.Generator;
+import dev.gantry.models.Conditioning;
 import dev.gantry.models.Models;
 import dev.gantry.models.PixelMeans;
 import dev.gantry.models.Sampler;
@@ -58,6 +60,7 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
     private int epoch;
     private int stepInEpoch;
     private StepStats lastStats;
+    private final int classes;      // of a conditional GAN; 0 when unconditional
     private long windowStartNanos;
     private long windowExamples;
 
@@ -72,7 +75,9 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
         Seeds.seedEngine(config.seed(), Seeds.INIT, 0);
         Models.Pair pair;
         try {
-            pair = Models.build(manager, config.model(), data.shape(), data.n() > 0 ? PixelMeans.of(data) : PixelMeans.constant(0.5, data.dim()));
+            int classes = config.model().conditional() && data.labelled() ? Datasets.of(config).classNames().size() : 0;
+            pair = Models.build(manager, config.model(), data.shape(),
+                    data.n() > 0 ? PixelMeans.of(data) : PixelMeans.constant(0.5, data.dim()), classes);
             this.objective = new Objective(config.loss(), pair.discriminator());
         } catch (RuntimeException e) {
             manager.close();
@@ -80,6 +85,7 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
         }
         this.generator = pair.generator();
         this.discriminator = pair.discriminator();
+        this.classes = generator.classes();
         this.optG = Optimizer.create(manager, generator.params(), config.optim());
         this.optD = Optimizer.create(manager, discriminator.params(), config.optim());
         int side = config.train().gridSide();
@@ -172,9 +178,20 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
 
     /**
      * A minibatch: images [B, C, H, W] and, for labelled data, their labels [B], kept as a Java
-     * array: no model consumes labels yet, so no engine call is spent on them every step.
+     * array; {@code y} is their one-hot [B, K] for a conditional GAN, else null (no engine call
+     * is spent on labels an unconditional model does not take).
      */
-    record Batch(NDArray images, int[] labels) {}
+    record Batch(NDArray images, int[] labels, NDArray y) {}
+
+    /** The labels of minibatch {@code batchIndex} of the epoch's order. */
+    private int[] labelsOf(int[] order, int batchIndex) {
+        int b = config.train().batchSize();
+        int[] labels = new int[b];
+        for (int i = 0; i < b; i++) {
+            labels[i] = data.labels()[order[batchIndex * b + i]];
+        }
+        return labels;
+    }
 
     private Batch batch(NDManager sm, int[] order, int batchIndex) {
         int b = config.train().batchSize();
@@ -192,7 +209,8 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
         // is over. (A tensor over one reused buffer would change under the graph.)
         var s = data.shape();
         NDArray images = sm.create(batchBuffer, new Shape(b, s.channels(), s.height(), s.width()));   // [B, C, H, W]
-        return new Batch(images, labels);
+        NDArray y = classes > 0 ? Conditioning.oneHot(sm, labels, classes) : null;                   // [B, K]
+        return new Batch(images, labels, y);
     }
 
     private StepStats trainStep(int[] order, boolean wantStats) {
@@ -223,17 +241,19 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
     private Scalars simultaneousStep(NDManager sm, int[] order, int b, boolean wantStats) {
         Scalars s = new Scalars();
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            NDArray x = batch(sm, order, stepInEpoch).images();                 // [B, C, H, W]
-            NDArray fake = generator.forward(generator.sampleNoise(sm, b), false);  // [B, C, H, W]
+            Batch real = batch(sm, order, stepInEpoch);
+            NDArray x = real.images();                                          // [B, C, H, W]
+            NDArray y = real.y();                                               // [B, K] or null: G draws the minibatch's classes
+            NDArray fake = generator.forward(generator.sampleNoise(sm, b), y, false, true);  // [B, C, H, W]
             NDList realMasks = discriminator.sampleMasks(sm, b);
             NDList fakeMasks = discriminator.sampleMasks(sm, b);
-            NDArray realLogits = discriminator.logits(x, realMasks, false);     // [B]
+            NDArray realLogits = discriminator.logits(x, y, realMasks, false);  // [B]
             // D's objective: G's samples enter cut from G's graph.
             NDArray fakeCut = fake.stopGradient();
-            NDArray fakeLogitsD = discriminator.logits(fakeCut, fakeMasks, false);
-            NDArray lossD = objective.discriminatorLoss(sm, discriminator, realLogits, fakeLogitsD, x, fakeCut);
+            NDArray fakeLogitsD = discriminator.logits(fakeCut, y, fakeMasks, false);
+            NDArray lossD = objective.discriminatorLoss(sm, discriminator, realLogits, fakeLogitsD, x, fakeCut, y);
             // G's objective: the same thinned D, its parameters cut from the graph.
-            NDArray fakeLogitsG = discriminator.logits(fake, fakeMasks, true);
+            NDArray fakeLogitsG = discriminator.logits(fake, y, fakeMasks, true);
             NDArray lossG = objective.generatorLoss(fakeLogitsG);
             gc.backward(lossD.add(lossG));
             if (wantStats) {
@@ -257,11 +277,13 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
         for (int i = 0; i < k; i++) {
             // Ascend D's value: real minibatch against samples from the frozen generator.
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                NDArray x = batch(sm, order, stepInEpoch * k + i).images();
-                NDArray fake = generator.forward(generator.sampleNoise(sm, b), true);
-                NDArray realLogits = discriminator.logits(x, discriminator.sampleMasks(sm, b), false);
-                NDArray fakeLogits = discriminator.logits(fake, discriminator.sampleMasks(sm, b), false);
-                NDArray lossD = objective.discriminatorLoss(sm, discriminator, realLogits, fakeLogits, x, fake);
+                Batch real = batch(sm, order, stepInEpoch * k + i);
+                NDArray x = real.images();
+                NDArray y = real.y();                                           // [B, K] or null
+                NDArray fake = generator.forward(generator.sampleNoise(sm, b), y, true, true);
+                NDArray realLogits = discriminator.logits(x, y, discriminator.sampleMasks(sm, b), false);
+                NDArray fakeLogits = discriminator.logits(fake, y, discriminator.sampleMasks(sm, b), false);
+                NDArray lossD = objective.discriminatorLoss(sm, discriminator, realLogits, fakeLogits, x, fake, y);
                 gc.backward(lossD);
                 if (wantStats && i == k - 1) {
                     s.read(lossD, null, realLogits, fakeLogits);
@@ -273,8 +295,10 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
         }
         // Descend G's objective through the frozen discriminator, on fresh noise.
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            NDArray fake = generator.forward(generator.sampleNoise(sm, b), false);
-            NDArray fakeLogits = discriminator.logits(fake, discriminator.sampleMasks(sm, b), true);
+            // A conditional G draws the classes of the step's first minibatch (the data's label distribution).
+            NDArray y = classes > 0 ? Conditioning.oneHot(sm, labelsOf(order, stepInEpoch * k), classes) : null;
+            NDArray fake = generator.forward(generator.sampleNoise(sm, b), y, false, true);
+            NDArray fakeLogits = discriminator.logits(fake, y, discriminator.sampleMasks(sm, b), true);
             NDArray lossG = objective.generatorLoss(fakeLogits);
             gc.backward(lossG);
             if (wantStats) {
@@ -317,9 +341,19 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
         return Sampler.generate(generator, manager, n);
     }
 
+    /** The grid's samples; a conditional G's grid has one class per row (row r: class r mod K). */
     @Override
     public float[] fixedSamples() {
-        return Sampler.fromNoise(generator, manager, fixedNoise);
+        return Sampler.fromNoise(generator, manager, fixedNoise, classes == 0 ? null : gridLabels(config.train().gridSide(), classes));
+    }
+
+    /** Row r of a side×side grid drawn as class r mod K. */
+    public static int[] gridLabels(int side, int classes) {
+        int[] labels = new int[side * side];
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = (i / side) % classes;
+        }
+        return labels;
     }
 
     // ---- state for checkpoints ----

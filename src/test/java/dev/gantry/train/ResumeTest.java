@@ -60,7 +60,9 @@ class ResumeTest {
 
     /** The convolutional networks too, with batch norm in both (running statistics are buffers) and with WGAN-GP. */
     @ParameterizedTest
-    @ValueSource(strings = {"", "model.d_batch_norm=false,loss.name=wasserstein,loss.gp_weight=10,train.k=2"})
+    @ValueSource(strings = {"", "model.d_batch_norm=false,loss.name=wasserstein,loss.gp_weight=10,train.k=2",
+            // Conditional: projection D, labels from the minibatch; and with the penalty taken at D(., y).
+            "model.conditional=true", "model.conditional=true,model.d_batch_norm=false,loss.name=wasserstein,loss.gp_weight=10,train.k=2"})
     void dcganResumesBitExactly(String sets, @TempDir Path dir) throws Exception {
         RunConfig config = ConfigLoader.load("tiny-dcgan", null, sets.isEmpty() ? List.of() : List.of(sets.split(",")));
         ImageSet data = dev.gantry.data.Datasets.trainingSet(config, System.err);
