@@ -54,7 +54,10 @@ public record RunConfig(
             @JsonPropertyDescription("dcgan: weights ~ N(0, s^2) (Radford et al.: 0.02); biases and batch-norm shifts 0, scales 1") double initStd,
             @JsonPropertyDescription("dcgan: slope of D's LeakyReLU for negative inputs") double dLeak,
             @JsonPropertyDescription("dcgan: side of the images the nets are built for; 0 = the data's (a different value fails before training)") int imageSize,
-            @JsonPropertyDescription("a conditional GAN p(x | y) on the data's class labels (Mirza & Osindero 2014): paper-mlp joins one-hot y to z in G and to x in D; dcgan joins it to z in G and uses a projection discriminator (Miyato & Koyama 2018)") boolean conditional) {}
+            @JsonPropertyDescription("a conditional GAN p(x | y) on the data's class labels (Mirza & Osindero 2014): paper-mlp joins one-hot y to z in G and to x in D; dcgan joins it to z in G and uses a projection discriminator (Miyato & Koyama 2018)") boolean conditional,
+            @JsonPropertyDescription("train an inference network Q beside G that predicts z from G(z) (the paper's section 7, the authors' inferer): MSE on G's samples cut from G's graph, Adam lr 1e-3; G and D unchanged") boolean inferer,
+            @JsonPropertyDescription("inferer: width of each of Q's ReLU layers") int qHidden,
+            @JsonPropertyDescription("inferer: number of Q's ReLU layers") int qLayers) {}
 
     /** The adversarial objective. */
     public record LossConfig(
@@ -130,7 +133,7 @@ public record RunConfig(
                 1234L,
                 new DataConfig("mnist", "", 50_000),
                 new ModelConfig("paper-mlp", 100, "uniform", 2, 1200, false, "sigmoid", "per_pixel", 2, 240, 5, false, 0.05, 0.005, 0.8, 0.5,
-                        64, 0, 4, false, 0.02, 0.2, 0, false),
+                        64, 0, 4, false, 0.02, 0.2, 0, false, false, 1200, 2),
                 new LossConfig("gan", "non-saturating", 0.5, 0, 0),
                 new OptimConfig("sgd", 0.1, 1.000004, 1e-6, 0.5, 0.7, 1, 250, 0.5, 0.999, 1e-8),
                 new TrainConfig(25, 100, "simultaneous", 1, 50, 3, 0, 10),
@@ -166,6 +169,8 @@ public record RunConfig(
         if (model.kernel() != 4 && model.kernel() != 5) errors.add("model.kernel must be 4 or 5 (got " + model.kernel() + ")");
         positive(errors, "model.init_std", model.initStd());
         if (!(model.dLeak() >= 0 && model.dLeak() < 1)) errors.add("model.d_leak must be in [0, 1) (got " + model.dLeak() + ")");
+        if (model.qHidden() <= 0) errors.add("model.q_hidden must be > 0 (got " + model.qHidden() + ")");
+        if (model.qLayers() < 0) errors.add("model.q_layers must be >= 0 (got " + model.qLayers() + ")");
         if (model.imageSize() < 0) errors.add("model.image_size must be >= 0 (got " + model.imageSize() + ")");
         oneOf(errors, "loss.name", loss.name(), "gan", "wasserstein", "hinge", "least-squares");
         oneOf(errors, "loss.generator", loss.generator(), "non-saturating", "minimax");

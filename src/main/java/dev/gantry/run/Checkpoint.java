@@ -234,6 +234,26 @@ public final class Checkpoint {
     }
 
     /**
+     * The inference network Q of a checkpoint (a run trained with {@code model.inferer = true}),
+     * by itself, restored on {@code manager}.
+     *
+     * @throws BadInputException when the run trained no Q
+     */
+    public static dev.gantry.models.Inferer inferer(Path file, NDManager manager) {
+        JsonNode meta = readMeta(file);
+        RunConfig config = config(file);
+        if (!config.model().inferer()) {
+            throw new BadInputException(file + ": this run trained no inference network (model.inferer = false);"
+                    + " train one with --set model.inferer=true");
+        }
+        ImageShape shape = dataShape(meta);
+        var m = config.model();
+        dev.gantry.models.Inferer q = new dev.gantry.models.Inferer(manager, shape, m.noiseDim(), m.qHidden(), m.qLayers());
+        load(file, meta, q.params().stream().map(Param::array).toList());
+        return q;
+    }
+
+    /**
      * Sets each of {@code tensors} from the entry of its name, once every one of them has passed
      * its checks (CRC-32, SHA-256 from version 2, shape, length, finite values): a refused
      * checkpoint changes nothing.

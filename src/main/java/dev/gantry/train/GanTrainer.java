@@ -12,6 +12,7 @@ import dev.gantry.data.ImageSet;
 import dev.gantry.losses.Objective;
 import dev.gantry.models.Discriminator;
 import dev.gantry.models.Generator;
+import dev.gantry.models.Inferer;
 import dev.gantry.models.Conditioning;
 import dev.gantry.models.Models;
 import dev.gantry.models.PixelMeans;
@@ -61,6 +62,12 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
     private int stepInEpoch;
     private StepStats lastStats;
     private final int classes;      // of a conditional GAN; 0 when unconditional
+    private final Inferer inferer;  // Q, or null
+    private final Optimizer optQ;
+
+    /** How Q is trained: Adam, lr 1e-3, β = (0.9, 0.999), whatever G's optimizer. */
+    static final RunConfig.OptimConfig INFERER_OPTIM =
+            new RunConfig.OptimConfig("adam", 1e-3, 1, 0, 0.5, 0.5, 0, 1, 0.9, 0.999, 1e-8);
     private long windowStartNanos;
     private long windowExamples;
 
@@ -86,6 +93,16 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
         this.generator = pair.generator();
         this.discriminator = pair.discriminator();
         this.classes = generator.classes();
+        if (config.model().inferer()) {
+            // Q is built last, from its own random stream, and trains on what the step already
+            // computed: G's and D's trajectories are the same with and without it.
+            Seeds.seedEngine(config.seed(), Seeds.INFER, 0);
+            this.inferer = new Inferer(manager, data.shape(), generator.noiseDim(), config.model().qHidden(), config.model().qLayers());
+            this.optQ = Optimizer.create(manager, inferer.params(), INFERER_OPTIM);
+        } else {
+            this.inferer = null;
+            this.optQ = null;
+        }
         this.optG = Optimizer.create(manager, generator.params(), config.optim());
         this.optD = Optimizer.create(manager, discriminator.params(), config.optim());
         int side = config.train().gridSide();
@@ -240,16 +257,19 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
     /** The authors' update: one minibatch and one noise batch give both D's and G's gradients. */
     private Scalars simultaneousStep(NDManager sm, int[] order, int b, boolean wantStats) {
         Scalars s = new Scalars();
+        NDArray z;
+        NDArray fakeCut;
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
             Batch real = batch(sm, order, stepInEpoch);
             NDArray x = real.images();                                          // [B, C, H, W]
             NDArray y = real.y();                                               // [B, K] or null: G draws the minibatch's classes
-            NDArray fake = generator.forward(generator.sampleNoise(sm, b), y, false, true);  // [B, C, H, W]
+            z = generator.sampleNoise(sm, b);                                   // [B, noiseDim]
+            NDArray fake = generator.forward(z, y, false, true);                // [B, C, H, W]
             NDList realMasks = discriminator.sampleMasks(sm, b);
             NDList fakeMasks = discriminator.sampleMasks(sm, b);
             NDArray realLogits = discriminator.logits(x, y, realMasks, false);  // [B]
             // D's objective: G's samples enter cut from G's graph.
-            NDArray fakeCut = fake.stopGradient();
+            fakeCut = fake.stopGradient();
             NDArray fakeLogitsD = discriminator.logits(fakeCut, y, fakeMasks, false);
             NDArray lossD = objective.discriminatorLoss(sm, discriminator, realLogits, fakeLogitsD, x, fakeCut, y);
             // G's objective: the same thinned D, its parameters cut from the graph.
@@ -267,6 +287,7 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
         optD.step(epoch);
         objective.afterDiscriminatorStep(discriminator);
         optG.step(epoch);
+        trainInferer(fakeCut, z);
         return s;
     }
 
@@ -294,10 +315,13 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
             objective.afterDiscriminatorStep(discriminator);
         }
         // Descend G's objective through the frozen discriminator, on fresh noise.
+        NDArray z;
+        NDArray fake;
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
             // A conditional G draws the classes of the step's first minibatch (the data's label distribution).
             NDArray y = classes > 0 ? Conditioning.oneHot(sm, labelsOf(order, stepInEpoch * k), classes) : null;
-            NDArray fake = generator.forward(generator.sampleNoise(sm, b), y, false, true);
+            z = generator.sampleNoise(sm, b);
+            fake = generator.forward(z, y, false, true);
             NDArray fakeLogits = discriminator.logits(fake, y, discriminator.sampleMasks(sm, b), true);
             NDArray lossG = objective.generatorLoss(fakeLogits);
             gc.backward(lossG);
@@ -307,7 +331,27 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
             }
         }
         optG.step(epoch);
+        trainInferer(fake.stopGradient(), z);
         return s;
+    }
+
+    /**
+     * One step of Q on G's batch of this step (cut from G's graph) and the z that made it; no
+     * random draw, so G's and D's trajectories do not depend on whether Q is trained.
+     */
+    private void trainInferer(NDArray x, NDArray z) {
+        if (inferer == null) {
+            return;
+        }
+        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            gc.backward(inferer.loss(x, z));
+        }
+        optQ.step(epoch);
+    }
+
+    /** Q, or null when the config trains none. */
+    public Inferer inferer() {
+        return inferer;
     }
 
     /** L2 norm of the gradients of {@code params}, as a whole. */
@@ -415,6 +459,9 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
         this.stepInEpoch = stepInEpoch;
         optG.setUpdates(updatesG);
         optD.setUpdates(updatesD);
+        if (optQ != null) {
+            optQ.setUpdates(updatesG);   // Q steps once with every G step
+        }
     }
 
     @Override
@@ -426,6 +473,10 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
         all.addAll(discriminator.buffers());
         all.addAll(optG.stateArrays());
         all.addAll(optD.stateArrays());
+        if (inferer != null) {
+            inferer.params().stream().map(Param::array).forEach(all::add);
+            all.addAll(optQ.stateArrays());
+        }
         return new TrainingState(config, data.shape(), step, epoch, stepInEpoch, optG.updates(), optD.updates(), all);
     }
 

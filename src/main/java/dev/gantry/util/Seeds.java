@@ -10,7 +10,7 @@ package dev.gantry.util;
 public final class Seeds {
 
     /** Stream ids. */
-    public static final long INIT = 1, STEP = 2, SHUFFLE = 3, FIXED_NOISE = 4, EVAL = 5, DATA = 6, DIAGNOSE = 7;
+    public static final long INIT = 1, STEP = 2, SHUFFLE = 3, FIXED_NOISE = 4, EVAL = 5, DATA = 6, DIAGNOSE = 7, INFER = 8;
 
     private Seeds() {}
 
