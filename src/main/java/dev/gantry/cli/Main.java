@@ -16,7 +16,7 @@ import picocli.CommandLine;
         description = "Train, evaluate and understand generative adversarial networks.",
         subcommands = {TrainCommand.class, ResumeCommand.class, SampleCommand.class, EvalCommand.class,
                 DataCommand.class, BenchCommand.class, ReportCommand.class, ConfigCommand.class, FiguresCommand.class, LabCommand.class,
-                ClassifierCommand.class, EncodeCommand.class, CommandLine.HelpCommand.class})
+                ClassifierCommand.class, EncodeCommand.class, ProbeCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     public static final int OK = 0;

@@ -258,6 +258,26 @@ final class Dcgan implements Architecture {
             return logit.add(y.matMul(v.transpose()).mul(flat).sum(new int[] {1}));    // + ⟨V y, φ(x)⟩
         }
 
+        /**
+         * φ(x), the last convolution's maps flattened [B, d·2^(L−1)·b·b]; batch norm uses the
+         * batch's statistics, as in every pass of this D.
+         */
+        @Override
+        public NDArray features(NDArray x) {
+            if (classes > 0) {
+                throw new UnsupportedOperationException("a conditional D's features depend on the label it is asked about");
+            }
+            NDArray h = x;
+            for (int i = 0; i < convs.size(); i++) {
+                h = convs.get(i).forward(h, true);
+                if (i > 0 && !norms.isEmpty()) {
+                    h = norms.get(i - 1).forward(h, true, true);
+                }
+                h = h.getNDArrayInternal().leakyRelu(leak);
+            }
+            return h.reshape(h.getShape().get(0), -1);
+        }
+
         @Override
         public String inputGradientUnavailable() {
             // Under batch norm one image's logit depends on the whole batch: a per-image input

@@ -26,6 +26,16 @@ public interface Discriminator extends Module {
      */
     NDArray logits(NDArray x, NDList masks, boolean frozen);
 
+    /**
+     * D's penultimate features of x [B, C, H, W] → [B, F], with dropout off, cut from the graph:
+     * what the layer before the logit sees (for probes of D's representation, Radford et al. 2016;
+     * Salimans et al. 2016). A conditional D's features would depend on the label it is asked
+     * about; it has none.
+     *
+     * @throws UnsupportedOperationException for a conditional D
+     */
+    NDArray features(NDArray x);
+
     /** Number of classes a conditional discriminator takes (its y is one-hot of this width); 0 when unconditional. */
     default int classes() {
         return 0;

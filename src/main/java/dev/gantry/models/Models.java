@@ -76,6 +76,13 @@ public final class Models {
         return a.generator(manager, m, data, PixelMeans.constant(0.5, data.dim()), conditionedOn(m, classes));
     }
 
+    /** Builds D alone (for probing it from a checkpoint: its parameters are restored afterwards). */
+    public static Discriminator discriminator(NDManager manager, RunConfig.ModelConfig m, ImageShape data, int classes) {
+        Architecture a = named(m.arch());
+        a.check(m, data);
+        return a.discriminator(manager, m, data, conditionedOn(m, classes));
+    }
+
     /** The classes the networks take: the data's when {@code model.conditional}, else 0. */
     static int conditionedOn(RunConfig.ModelConfig m, int classes) {
         if (!m.conditional()) {

@@ -110,6 +110,19 @@ public final class PaperDiscriminator implements Discriminator {
         return logit.reshape(-1);                                                                  // [B]
     }
 
+    /** The last maxout layer's units [B, units] (no dropout). */
+    @Override
+    public NDArray features(NDArray x) {
+        if (classes > 0) {
+            throw new UnsupportedOperationException("a conditional D's features depend on the label it is asked about");
+        }
+        NDArray h = flat(x);
+        for (Maxout m : layers) {
+            h = m.forward(h, true);                                                               // [B, units]
+        }
+        return h;
+    }
+
     @Override
     public NDArray inputGradient(NDArray x, NDList masks) {
         return inputGradient(x, null, masks);

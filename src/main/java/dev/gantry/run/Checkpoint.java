@@ -9,6 +9,7 @@ import dev.gantry.BadInputException;
 import dev.gantry.config.ConfigLoader;
 import dev.gantry.config.RunConfig;
 import dev.gantry.data.ImageShape;
+import dev.gantry.models.Discriminator;
 import dev.gantry.models.Generator;
 import dev.gantry.models.Models;
 import dev.gantry.nn.Param;
@@ -231,6 +232,22 @@ public final class Checkpoint {
         tensors.addAll(g.buffers());
         load(file, meta, tensors);
         return g;
+    }
+
+    /**
+     * The discriminator of a checkpoint, by itself, restored on {@code manager} (its parameters
+     * and buffers; no optimizer state).
+     */
+    public static Discriminator discriminator(Path file, NDManager manager) {
+        JsonNode meta = readMeta(file);
+        RunConfig config = config(file);
+        int classes = config.model().conditional() ? dev.gantry.data.Datasets.of(config).classNames().size() : 0;
+        Discriminator d = Models.discriminator(manager, config.model(), dataShape(meta), classes);
+        List<NDArray> tensors = new ArrayList<>();
+        d.params().stream().map(Param::array).forEach(tensors::add);
+        tensors.addAll(d.buffers());
+        load(file, meta, tensors);
+        return d;
     }
 
     /**
