@@ -64,6 +64,9 @@ public final class ProbeCommand implements Callable<Integer> {
             throw new BadInputException(runDir + " is a conditional run: its D's features depend on the label it is asked about;"
                     + " probe an unconditional run");
         }
+        if ("bigan".equals(config.loss().name())) {
+            throw new BadInputException(runDir + " is a BiGAN: its D judges (x, z) pairs, so it has no features of x alone to probe");
+        }
         int k = Datasets.of(config).classNames().size();
         if (k == 0) {
             throw new BadInputException(config.data().name() + " has no class labels to probe for");

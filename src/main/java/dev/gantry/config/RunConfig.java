@@ -55,13 +55,13 @@ public record RunConfig(
             @JsonPropertyDescription("dcgan: slope of D's LeakyReLU for negative inputs") double dLeak,
             @JsonPropertyDescription("dcgan: side of the images the nets are built for; 0 = the data's (a different value fails before training)") int imageSize,
             @JsonPropertyDescription("a conditional GAN p(x | y) on the data's class labels (Mirza & Osindero 2014): paper-mlp joins one-hot y to z in G and to x in D; dcgan joins it to z in G and uses a projection discriminator (Miyato & Koyama 2018)") boolean conditional,
-            @JsonPropertyDescription("train an inference network Q beside G that predicts z from G(z) (the paper's section 7, the authors' inferer): MSE on G's samples cut from G's graph, Adam lr 1e-3; G and D unchanged") boolean inferer,
+            @JsonPropertyDescription("train an inference network Q beside G that predicts z from G(z) (the paper's section 7, the authors' inferer): MSE on G's samples cut from G's graph, Adam lr 1e-3; G and D unchanged. With loss.name = bigan, Q is BiGAN's encoder E, trained adversarially instead") boolean inferer,
             @JsonPropertyDescription("inferer: width of each of Q's ReLU layers") int qHidden,
             @JsonPropertyDescription("inferer: number of Q's ReLU layers") int qLayers) {}
 
     /** The adversarial objective. */
     public record LossConfig(
-            @JsonPropertyDescription("gan (Goodfellow et al.) | wasserstein | hinge | least-squares") String name,
+            @JsonPropertyDescription("gan (Goodfellow et al.) | wasserstein | hinge | least-squares | bigan (Donahue et al. 2017: D judges (x, E(x)) against (G(z), z); E is the model.inferer network, trained to fool D)") String name,
             @JsonPropertyDescription("gan: non-saturating (-log D(G(z))) | minimax (log(1 - D(G(z))))") String generator,
             @JsonPropertyDescription("gan: factor on D's loss; the authors' 0.5 halves D's effective learning rate") double dScale,
             @JsonPropertyDescription("clip D's parameters to [-c, c] after every D update (WGAN); 0 = off") double clip,
@@ -172,7 +172,13 @@ public record RunConfig(
         if (model.qHidden() <= 0) errors.add("model.q_hidden must be > 0 (got " + model.qHidden() + ")");
         if (model.qLayers() < 0) errors.add("model.q_layers must be >= 0 (got " + model.qLayers() + ")");
         if (model.imageSize() < 0) errors.add("model.image_size must be >= 0 (got " + model.imageSize() + ")");
-        oneOf(errors, "loss.name", loss.name(), "gan", "wasserstein", "hinge", "least-squares");
+        oneOf(errors, "loss.name", loss.name(), "gan", "wasserstein", "hinge", "least-squares", "bigan");
+        if ("bigan".equals(loss.name()) && !model.inferer()) {
+            errors.add("loss.name = bigan trains an encoder E beside G: set model.inferer = true (E has Q's sizes, model.q_hidden and model.q_layers)");
+        }
+        if ("bigan".equals(loss.name()) && loss.gpWeight() > 0) {
+            errors.add("loss.gp_weight: the gradient penalty is not available with loss.name = bigan (D's input is an (x, z) pair)");
+        }
         oneOf(errors, "loss.generator", loss.generator(), "non-saturating", "minimax");
         positive(errors, "loss.d_scale", loss.dScale());
         if (!(loss.clip() >= 0)) errors.add("loss.clip must be >= 0 (got " + loss.clip() + ")");

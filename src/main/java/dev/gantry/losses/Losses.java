@@ -17,6 +17,8 @@ public final class Losses {
         REGISTRY.put("wasserstein", c -> new WassersteinLoss());
         REGISTRY.put("hinge", c -> new HingeLoss());
         REGISTRY.put("least-squares", c -> new LeastSquaresLoss());
+        // BiGAN/ALI (Donahue et al. 2017; Dumoulin et al. 2017): the GAN loss over (x, E(x)) against (G(z), z).
+        REGISTRY.put("bigan", c -> GanLoss.of(c.generator(), c.dScale()));
     }
 
     /** Names accepted in {@code loss.name}. */

@@ -58,14 +58,27 @@ public final class Models {
      * @throws BadInputException when {@code model.conditional} is set and the data have no classes
      */
     public static Pair build(NDManager manager, RunConfig.ModelConfig m, ImageShape data, PixelMeans means, int classes) {
+        return build(manager, m, data, means, classes, false);
+    }
+
+    /**
+     * As {@link #build(NDManager, RunConfig.ModelConfig, ImageShape, PixelMeans, int)}; with
+     * {@code jointZ}, D judges (x, z) pairs (BiGAN, Donahue et al. 2017): z [B, noiseDim] enters
+     * where a conditional D takes its label.
+     */
+    public static Pair build(NDManager manager, RunConfig.ModelConfig m, ImageShape data, PixelMeans means, int classes,
+                             boolean jointZ) {
         Architecture a = named(m.arch());
         a.check(m, data);
         int k = conditionedOn(m, classes);
+        if (jointZ && k > 0) {
+            throw new BadInputException("loss.name = bigan with model.conditional = true: a conditional BiGAN is not available");
+        }
         if (means.perPixel().length != data.dim()) {
             throw new IllegalArgumentException("pixel means of " + means.perPixel().length + " values for images of " + data);
         }
         Generator g = a.generator(manager, m, data, means, k);
-        Discriminator d = a.discriminator(manager, m, data, k);
+        Discriminator d = a.discriminator(manager, m, data, jointZ ? m.noiseDim() : k);
         return new Pair(g, d);
     }
 
@@ -77,10 +90,11 @@ public final class Models {
     }
 
     /** Builds D alone (for probing it from a checkpoint: its parameters are restored afterwards). */
-    public static Discriminator discriminator(NDManager manager, RunConfig.ModelConfig m, ImageShape data, int classes) {
+    public static Discriminator discriminator(NDManager manager, RunConfig.ModelConfig m, ImageShape data, int classes,
+                                              boolean jointZ) {
         Architecture a = named(m.arch());
         a.check(m, data);
-        return a.discriminator(manager, m, data, conditionedOn(m, classes));
+        return a.discriminator(manager, m, data, jointZ ? m.noiseDim() : conditionedOn(m, classes));
     }
 
     /** The classes the networks take: the data's when {@code model.conditional}, else 0. */

@@ -242,7 +242,7 @@ public final class Checkpoint {
         JsonNode meta = readMeta(file);
         RunConfig config = config(file);
         int classes = config.model().conditional() ? dev.gantry.data.Datasets.of(config).classNames().size() : 0;
-        Discriminator d = Models.discriminator(manager, config.model(), dataShape(meta), classes);
+        Discriminator d = Models.discriminator(manager, config.model(), dataShape(meta), classes, "bigan".equals(config.loss().name()));
         List<NDArray> tensors = new ArrayList<>();
         d.params().stream().map(Param::array).forEach(tensors::add);
         tensors.addAll(d.buffers());

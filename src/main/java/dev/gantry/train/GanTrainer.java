@@ -63,9 +63,15 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
     private StepStats lastStats;
     private final int classes;      // of a conditional GAN; 0 when unconditional
     private final Inferer inferer;  // Q, or null
+    private final boolean joint;    // BiGAN: D judges (x, z) pairs and Q is the encoder E
     private final Optimizer optQ;
 
-    /** How Q is trained: Adam, lr 1e-3, β = (0.9, 0.999), whatever G's optimizer. */
+    /** A BiGAN: D judges (x, E(x)) against (G(z), z), and Q is the encoder E, trained with G to fool D. */
+    static boolean bigan(RunConfig c) {
+        return "bigan".equals(c.loss().name());
+    }
+
+    /** How Q is trained: Adam, lr 1e-3, β = (0.9, 0.999), whatever G's optimizer (BiGAN's E too). */
     static final RunConfig.OptimConfig INFERER_OPTIM =
             new RunConfig.OptimConfig("adam", 1e-3, 1, 0, 0.5, 0.5, 0, 1, 0.9, 0.999, 1e-8);
     private long windowStartNanos;
@@ -84,7 +90,7 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
         try {
             int classes = config.model().conditional() && data.labelled() ? Datasets.of(config).classNames().size() : 0;
             pair = Models.build(manager, config.model(), data.shape(),
-                    data.n() > 0 ? PixelMeans.of(data) : PixelMeans.constant(0.5, data.dim()), classes);
+                    data.n() > 0 ? PixelMeans.of(data) : PixelMeans.constant(0.5, data.dim()), classes, bigan(config));
             this.objective = new Objective(config.loss(), pair.discriminator());
         } catch (RuntimeException e) {
             manager.close();
@@ -93,6 +99,7 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
         this.generator = pair.generator();
         this.discriminator = pair.discriminator();
         this.classes = generator.classes();
+        this.joint = bigan(config);
         if (config.model().inferer()) {
             // Q is built last, from its own random stream, and trains on what the step already
             // computed: G's and D's trajectories are the same with and without it.
@@ -267,14 +274,22 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
             NDArray fake = generator.forward(z, y, false, true);                // [B, C, H, W]
             NDList realMasks = discriminator.sampleMasks(sm, b);
             NDList fakeMasks = discriminator.sampleMasks(sm, b);
-            NDArray realLogits = discriminator.logits(x, y, realMasks, false);  // [B]
+            // A BiGAN's D judges pairs: (x, E(x)) real, (G(z), z) fake, where a conditional D takes its label.
+            NDArray ex = joint ? inferer.forward(x, false) : null;            // [B, noiseDim], E's graph
+            NDArray realCond = joint ? ex.stopGradient() : y;
+            NDArray fakeCond = joint ? z : y;
+            NDArray realLogits = discriminator.logits(x, realCond, realMasks, false);  // [B]
             // D's objective: G's samples enter cut from G's graph.
             fakeCut = fake.stopGradient();
-            NDArray fakeLogitsD = discriminator.logits(fakeCut, y, fakeMasks, false);
+            NDArray fakeLogitsD = discriminator.logits(fakeCut, fakeCond, fakeMasks, false);
             NDArray lossD = objective.discriminatorLoss(sm, discriminator, realLogits, fakeLogitsD, x, fakeCut, y);
             // G's objective: the same thinned D, its parameters cut from the graph.
-            NDArray fakeLogitsG = discriminator.logits(fake, y, fakeMasks, true);
+            NDArray fakeLogitsG = discriminator.logits(fake, fakeCond, fakeMasks, true);
             NDArray lossG = objective.generatorLoss(fakeLogitsG);
+            if (joint) {
+                // E's objective: make D call (x, E(x)) fake, through the same frozen D.
+                lossG = lossG.add(objective.generatorLoss(discriminator.logits(x, ex, realMasks, true).neg()));
+            }
             gc.backward(lossD.add(lossG));
             if (wantStats) {
                 s.read(lossD, lossG, realLogits, fakeLogitsD);
@@ -287,7 +302,11 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
         optD.step(epoch);
         objective.afterDiscriminatorStep(discriminator);
         optG.step(epoch);
-        trainInferer(fakeCut, z);
+        if (joint) {
+            optQ.step(epoch);
+        } else {
+            trainInferer(fakeCut, z);
+        }
         return s;
     }
 
@@ -301,9 +320,11 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
                 Batch real = batch(sm, order, stepInEpoch * k + i);
                 NDArray x = real.images();
                 NDArray y = real.y();                                           // [B, K] or null
-                NDArray fake = generator.forward(generator.sampleNoise(sm, b), y, true, true);
-                NDArray realLogits = discriminator.logits(x, y, discriminator.sampleMasks(sm, b), false);
-                NDArray fakeLogits = discriminator.logits(fake, y, discriminator.sampleMasks(sm, b), false);
+                NDArray zd = generator.sampleNoise(sm, b);
+                NDArray fake = generator.forward(zd, y, true, true);
+                NDArray realCond = joint ? inferer.forward(x, true) : y;       // BiGAN: (x, E(x)) against (G(z), z)
+                NDArray realLogits = discriminator.logits(x, realCond, discriminator.sampleMasks(sm, b), false);
+                NDArray fakeLogits = discriminator.logits(fake, joint ? zd : y, discriminator.sampleMasks(sm, b), false);
                 NDArray lossD = objective.discriminatorLoss(sm, discriminator, realLogits, fakeLogits, x, fake, y);
                 gc.backward(lossD);
                 if (wantStats && i == k - 1) {
@@ -322,8 +343,14 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
             NDArray y = classes > 0 ? Conditioning.oneHot(sm, labelsOf(order, stepInEpoch * k), classes) : null;
             z = generator.sampleNoise(sm, b);
             fake = generator.forward(z, y, false, true);
-            NDArray fakeLogits = discriminator.logits(fake, y, discriminator.sampleMasks(sm, b), true);
+            NDArray fakeLogits = discriminator.logits(fake, joint ? z : y, discriminator.sampleMasks(sm, b), true);
             NDArray lossG = objective.generatorLoss(fakeLogits);
+            if (joint) {
+                // E's step beside G's: the step's first minibatch, (x, E(x)) made to look fake to the frozen D.
+                NDArray x = batch(sm, order, stepInEpoch * k).images();
+                NDArray ex = inferer.forward(x, false);
+                lossG = lossG.add(objective.generatorLoss(discriminator.logits(x, ex, discriminator.sampleMasks(sm, b), true).neg()));
+            }
             gc.backward(lossG);
             if (wantStats) {
                 s.lossG = lossG.getFloat();
@@ -331,7 +358,11 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
             }
         }
         optG.step(epoch);
-        trainInferer(fake.stopGradient(), z);
+        if (joint) {
+            optQ.step(epoch);
+        } else {
+            trainInferer(fake.stopGradient(), z);
+        }
         return s;
     }
 

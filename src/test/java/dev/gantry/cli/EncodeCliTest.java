@@ -46,6 +46,26 @@ class EncodeCliTest {
     }
 
     @Test
+    void aBiganTrainsItsEncoderAndEncodes() throws Exception {
+        Path bigan = dir.resolve("bigan");
+        CliTest.Result r = CliTest.gantry("train", "--preset", "tiny", "--set", "loss.name=bigan", "--set", "model.inferer=true",
+                "--set", "model.q_hidden=16", "--run-dir", bigan.toString(), "--quiet");
+        assertThat(r.code()).as(r.err()).isZero();
+        Path z = dir.resolve("zb.npy");
+        assertThat(CliTest.gantry("encode", bigan.toString(), "--samples", samples.toString(), "--out", z.toString()).code()).isZero();
+        assertThat(Npy.readFloat32(z).cols()).isEqualTo(8);
+        // Without the encoder, or with a penalty over pairs: refused before a run exists.
+        for (String bad : new String[] {"model.inferer=false", "loss.gp_weight=10"}) {
+            Path target = dir.resolve("never-" + bad.replace('=', '-'));
+            r = CliTest.gantry("train", "--preset", "tiny", "--set", "loss.name=bigan", "--set", "model.inferer=true", "--set", bad,
+                    "--run-dir", target.toString(), "--quiet");
+            assertThat(r.code()).isEqualTo(2);
+            assertThat(r.err()).contains(bad.substring(0, bad.indexOf('=')));
+            assertThat(target).doesNotExist();
+        }
+    }
+
+    @Test
     void aRunWithoutQOrAMissingOutIsRefused() {
         Path z = dir.resolve("never.npy");
         CliTest.Result r = CliTest.gantry("encode", withoutQ.toString(), "--samples", samples.toString(), "--out", z.toString());

@@ -64,7 +64,9 @@ class ResumeTest {
             // Conditional: projection D, labels from the minibatch; and with the penalty taken at D(., y).
             "model.conditional=true", "model.conditional=true,model.d_batch_norm=false,loss.name=wasserstein,loss.gp_weight=10,train.k=2",
             // With an inference network Q: its weights and Adam state are in the checkpoint too.
-            "model.inferer=true,model.q_hidden=16"})
+            "model.inferer=true,model.q_hidden=16",
+            // BiGAN: D over (x, z) pairs, the encoder E trained with G.
+            "loss.name=bigan,model.inferer=true,model.q_hidden=16"})
     void dcganResumesBitExactly(String sets, @TempDir Path dir) throws Exception {
         RunConfig config = ConfigLoader.load("tiny-dcgan", null, sets.isEmpty() ? List.of() : List.of(sets.split(",")));
         ImageSet data = dev.gantry.data.Datasets.trainingSet(config, System.err);
