@@ -105,8 +105,15 @@ public final class ProbeCommand implements Callable<Integer> {
                 testFeatures[r] = d == null ? test.pixels() : features(d, manager, test);
                 widths[r] = trainFeatures[r].length / train.n();
             }
+            // A semi-supervised D (Salimans et al.) is itself a classifier: its own test error, without noise.
+            double classifierError = Double.NaN;
+            if ("semi-supervised".equals(config.loss().name())) {
+                classifierError = classifierError(trained, manager, test);
+                System.out.printf(java.util.Locale.ROOT, "D's own classifier (trained with %d labels): test error %.2f %% (%d of %d)%n",
+                        config.data().labelled(), 100 * classifierError, Math.round(classifierError * test.n()), test.n());
+            }
             for (int n : labels) {
-                int[] rows = balanced(train, n, k);
+                int[] rows = train.firstPerClass(n, k);
                 int[] y = new int[n];
                 for (int i = 0; i < n; i++) y[i] = train.label(rows[i]);
                 ObjectNode o = ConfigLoader.mapper().createObjectNode();
@@ -124,6 +131,10 @@ public final class ProbeCommand implements Callable<Integer> {
                     line.append(String.format(java.util.Locale.ROOT, "  %s %.2f %% (%d features, lambda %.0e)", names[r], 100 * error, f, fit.lambda()));
                 }
                 o.put("value", o.get("d_trained_test_error").asDouble());
+                if (!Double.isNaN(classifierError)) {
+                    o.put("d_classifier_test_error", classifierError);
+                    o.put("d_classifier_labels", config.data().labelled());
+                }
                 o.put("test_images", test.n());
                 o.put("checkpoint", run.path().relativize(ckpt).toString());
                 var meta = Checkpoint.readMeta(ckpt);
@@ -136,20 +147,21 @@ public final class ProbeCommand implements Callable<Integer> {
         return Main.OK;
     }
 
-    /** The first n/k images of each class, in the order of the training set. */
-    static int[] balanced(ImageSet train, int n, int k) {
-        int each = n / k;
-        int[] taken = new int[k];
-        int[] rows = new int[n];
-        int next = 0;
-        for (int i = 0; i < train.n() && next < n; i++) {
-            int c = train.label(i);
-            if (taken[c] < each) {
-                taken[c]++;
-                rows[next++] = i;
+    private static double classifierError(Discriminator d, NDManager manager, ImageSet images) {
+        var s = images.shape();
+        int dim = s.dim();
+        int wrong = 0;
+        for (int start = 0; start < images.n(); start += 1000) {
+            int m = Math.min(1000, images.n() - start);
+            try (NDManager sm = manager.newSubManager()) {
+                NDArray x = sm.create(Arrays.copyOfRange(images.pixels(), start * dim, (start + m) * dim), new Shape(m, s.channels(), s.height(), s.width()));
+                long[] predicted = d.classLogits(x, null, true).argMax(1).toLongArray();
+                for (int i = 0; i < m; i++) {
+                    if (predicted[i] != images.label(start + i)) wrong++;
+                }
             }
         }
-        return rows;
+        return wrong / (double) images.n();
     }
 
     private static float[] features(Discriminator d, NDManager manager, ImageSet images) {

@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
                 "Without --preset or --config, trains the paper's MNIST GAN (preset paper-mnist).",
                 "Presets: paper-mnist, mnist-mlp-adam, tiny, toy-ring8, toy-grid25,",
                 "dcgan-mnist, dcgan-fashion, dcgan-stacked-mnist, dcgan-cifar10 (your own files), tiny-dcgan,",
-                "cgan-mnist, cdcgan-mnist (conditional GANs), bigan-mnist (learned inference)."})
+                "cgan-mnist, cdcgan-mnist (conditional GANs), bigan-mnist (learned inference), ssgan-mnist (semi-supervised)."})
 public final class TrainCommand implements Callable<Integer> {
 
     @Mixin

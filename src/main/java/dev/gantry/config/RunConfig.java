@@ -27,7 +27,8 @@ public record RunConfig(
     public record DataConfig(
             @JsonPropertyDescription("dataset: mnist | fashion-mnist | stacked-mnist | cifar10 | fake (synthetic 28x28 blobs, for tests) | ring8 | grid25 (2D Gaussian mixtures of PacGAN); `gantry data list` describes each") String name,
             @JsonPropertyDescription("directory of the dataset's files; empty = the cache (GANTRY_DATA or ~/.cache/gantry/NAME)") String dir,
-            @JsonPropertyDescription("number of training images (file datasets: the first N of the training split; generated ones: how many to make)") int trainSize) {}
+            @JsonPropertyDescription("number of training images (file datasets: the first N of the training split; generated ones: how many to make)") int trainSize,
+            @JsonPropertyDescription("semi-supervised: how many of the training images keep their labels, balanced per class (the first N/K of each); 0 = not semi-supervised") int labelled) {}
 
     /** Architecture of generator and discriminator. */
     public record ModelConfig(
@@ -61,7 +62,7 @@ public record RunConfig(
 
     /** The adversarial objective. */
     public record LossConfig(
-            @JsonPropertyDescription("gan (Goodfellow et al.) | wasserstein | hinge | least-squares | bigan (Donahue et al. 2017: D judges (x, E(x)) against (G(z), z); E is the model.inferer network, trained to fool D)") String name,
+            @JsonPropertyDescription("gan (Goodfellow et al.) | wasserstein | hinge | least-squares | bigan (Donahue et al. 2017: D judges (x, E(x)) against (G(z), z); E is the model.inferer network, trained to fool D) | semi-supervised (Salimans et al. 2016: D a K+1-class classifier, with the cross-entropy on data.labelled images; G by feature matching; needs model.arch ssgan-mlp and the alternating schedule)") String name,
             @JsonPropertyDescription("gan: non-saturating (-log D(G(z))) | minimax (log(1 - D(G(z))))") String generator,
             @JsonPropertyDescription("gan: factor on D's loss; the authors' 0.5 halves D's effective learning rate") double dScale,
             @JsonPropertyDescription("clip D's parameters to [-c, c] after every D update (WGAN); 0 = off") double clip,
@@ -131,7 +132,7 @@ public record RunConfig(
         return new RunConfig(
                 "defaults",
                 1234L,
-                new DataConfig("mnist", "", 50_000),
+                new DataConfig("mnist", "", 50_000, 0),
                 new ModelConfig("paper-mlp", 100, "uniform", 2, 1200, false, "sigmoid", "per_pixel", 2, 240, 5, false, 0.05, 0.005, 0.8, 0.5,
                         64, 0, 4, false, 0.02, 0.2, 0, false, false, 1200, 2),
                 new LossConfig("gan", "non-saturating", 0.5, 0, 0),
@@ -172,7 +173,14 @@ public record RunConfig(
         if (model.qHidden() <= 0) errors.add("model.q_hidden must be > 0 (got " + model.qHidden() + ")");
         if (model.qLayers() < 0) errors.add("model.q_layers must be >= 0 (got " + model.qLayers() + ")");
         if (model.imageSize() < 0) errors.add("model.image_size must be >= 0 (got " + model.imageSize() + ")");
-        oneOf(errors, "loss.name", loss.name(), "gan", "wasserstein", "hinge", "least-squares", "bigan");
+        oneOf(errors, "loss.name", loss.name(), "gan", "wasserstein", "hinge", "least-squares", "bigan", "semi-supervised");
+        if ("semi-supervised".equals(loss.name())) {
+            if (!"ssgan-mlp".equals(model.arch())) errors.add("loss.name = semi-supervised needs a classifying D: model.arch = ssgan-mlp (got " + model.arch() + ")");
+            if (!"alternating".equals(train.schedule())) errors.add("loss.name = semi-supervised: train.schedule must be alternating (got " + train.schedule() + ")");
+            if (data.labelled() <= 0) errors.add("loss.name = semi-supervised: data.labelled must name how many labelled images (e.g. 100)");
+        } else if (data.labelled() != 0) {
+            errors.add("data.labelled = " + data.labelled() + " is used only by loss.name = semi-supervised");
+        }
         if ("bigan".equals(loss.name()) && !model.inferer()) {
             errors.add("loss.name = bigan trains an encoder E beside G: set model.inferer = true (E has Q's sizes, model.q_hidden and model.q_layers)");
         }

@@ -48,6 +48,33 @@ public record ImageSet(String name, ImageShape shape, int n, float[] pixels, int
         return labels[i];
     }
 
+    /**
+     * The rows of a balanced labelled subset of n images: the first n/k of each of the k classes,
+     * in storage order (deterministic, no random draw).
+     *
+     * @throws IllegalArgumentException when n is not a multiple of k or a class has fewer than n/k images
+     */
+    public int[] firstPerClass(int n, int k) {
+        if (labels == null || n % k != 0) {
+            throw new IllegalArgumentException(labels == null ? name + " has no labels" : n + " is not a multiple of " + k);
+        }
+        int each = n / k;
+        int[] taken = new int[k];
+        int[] rows = new int[n];
+        int next = 0;
+        for (int i = 0; i < this.n && next < n; i++) {
+            int c = labels[i];
+            if (taken[c] < each) {
+                taken[c]++;
+                rows[next++] = i;
+            }
+        }
+        if (next < n) {
+            throw new IllegalArgumentException(name + " holds fewer than " + each + " images of some class");
+        }
+        return rows;
+    }
+
     /** Mean of all pixel values (accumulated in double, in storage order). */
     public double meanPixel() {
         double sum = 0;

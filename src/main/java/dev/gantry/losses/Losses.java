@@ -19,6 +19,9 @@ public final class Losses {
         REGISTRY.put("least-squares", c -> new LeastSquaresLoss());
         // BiGAN/ALI (Donahue et al. 2017; Dumoulin et al. 2017): the GAN loss over (x, E(x)) against (G(z), z).
         REGISTRY.put("bigan", c -> GanLoss.of(c.generator(), c.dScale()));
+        // Salimans et al. 2016: D's unsupervised part is the GAN loss on log Σ exp of its class logits;
+        // the trainer adds the supervised term and replaces G's loss by feature matching.
+        REGISTRY.put("semi-supervised", c -> GanLoss.of("non-saturating", c.dScale()));
     }
 
     /** Names accepted in {@code loss.name}. */

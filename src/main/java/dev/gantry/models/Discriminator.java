@@ -36,6 +36,21 @@ public interface Discriminator extends Module {
      */
     NDArray features(NDArray x);
 
+    /**
+     * A classifying D's K class logits [B, K] (Salimans et al. 2016: D is a (K+1)-class
+     * classifier whose "fake" logit is fixed at 0, so its real/fake logit is log Σ_k exp l_k).
+     *
+     * @throws UnsupportedOperationException for a D that only tells real from fake
+     */
+    default NDArray classLogits(NDArray x, NDList masks, boolean frozen) {
+        throw new UnsupportedOperationException("this discriminator does not classify");
+    }
+
+    /** Penultimate features as in a training pass (the masks' noise or dropout applied), for feature matching. */
+    default NDArray features(NDArray x, NDList masks, boolean frozen) {
+        throw new UnsupportedOperationException("this discriminator gives no training-pass features");
+    }
+
     /** Number of classes a conditional discriminator takes (its y is one-hot of this width); 0 when unconditional. */
     default int classes() {
         return 0;

@@ -16,6 +16,7 @@ public final class Models {
     static {
         REGISTRY.put("paper-mlp", new PaperMlp());
         REGISTRY.put("dcgan", new Dcgan());
+        REGISTRY.put("ssgan-mlp", new SalimansMlp());
     }
 
     private Models() {}

@@ -64,7 +64,42 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
     private final int classes;      // of a conditional GAN; 0 when unconditional
     private final Inferer inferer;  // Q, or null
     private final boolean joint;    // BiGAN: D judges (x, z) pairs and Q is the encoder E
+    private final int[] labelledRows;   // semi-supervised: the rows that keep their labels, or null
     private final Optimizer optQ;
+
+    /**
+     * Salimans et al.'s supervised term: the cross-entropy of D's class logits on a minibatch of the
+     * labelled images, taken in turn from where D's update count puts them (so a resume takes the
+     * same ones).
+     */
+    private NDArray supervised(NDManager sm, int b) {
+        int n = labelledRows.length;
+        int dim = data.dim();
+        float[] px = new float[b * dim];
+        int[] labels = new int[b];
+        long start = optD.updates() * b;
+        for (int i = 0; i < b; i++) {
+            int row = labelledRows[(int) ((start + i) % n)];
+            System.arraycopy(data.pixels(), row * dim, px, i * dim, dim);
+            labels[i] = data.labels()[row];
+        }
+        var s = data.shape();
+        NDArray x = sm.create(px, new Shape(b, s.channels(), s.height(), s.width()));
+        NDArray logits = discriminator.classLogits(x, discriminator.sampleMasks(sm, b), false);   // [B, K]
+        NDArray onehot = Conditioning.oneHot(sm, labels, (int) logits.getShape().get(1));
+        return logits.logSoftmax(1).mul(onehot).sum().neg().div(b);
+    }
+
+    /**
+     * Feature matching (Salimans et al. 2016, §3.1): the squared distance between the mean
+     * penultimate features of a real minibatch and of G's batch, through D cut from the graph,
+     * averaged over the features.
+     */
+    private NDArray featureMatching(NDManager sm, NDArray real, NDArray fake, int b) {
+        NDArray fr = discriminator.features(real, discriminator.sampleMasks(sm, b), true).mean(new int[] {0}).stopGradient();
+        NDArray ff = discriminator.features(fake, discriminator.sampleMasks(sm, b), true).mean(new int[] {0});
+        return fr.sub(ff).square().mean();
+    }
 
     /** A BiGAN: D judges (x, E(x)) against (G(z), z), and Q is the encoder E, trained with G to fool D. */
     static boolean bigan(RunConfig c) {
@@ -100,6 +135,23 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
         this.discriminator = pair.discriminator();
         this.classes = generator.classes();
         this.joint = bigan(config);
+        if ("semi-supervised".equals(config.loss().name())) {
+            int k = data.labelled() ? Datasets.of(config).classNames().size() : 0;
+            int n = config.data().labelled();
+            if (k == 0 || n % k != 0 || n > data.n()) {
+                manager.close();
+                throw new dev.gantry.BadInputException("data.labelled = " + n + ": expected a multiple of the " + k
+                        + " classes of " + config.data().name() + ", at most its " + data.n() + " training images");
+            }
+            try {
+                this.labelledRows = data.firstPerClass(n, k);
+            } catch (IllegalArgumentException e) {
+                manager.close();
+                throw new dev.gantry.BadInputException("data.labelled = " + n + ": " + e.getMessage());
+            }
+        } else {
+            this.labelledRows = null;
+        }
         if (config.model().inferer()) {
             // Q is built last, from its own random stream, and trains on what the step already
             // computed: G's and D's trajectories are the same with and without it.
@@ -326,6 +378,9 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
                 NDArray realLogits = discriminator.logits(x, realCond, discriminator.sampleMasks(sm, b), false);
                 NDArray fakeLogits = discriminator.logits(fake, joint ? zd : y, discriminator.sampleMasks(sm, b), false);
                 NDArray lossD = objective.discriminatorLoss(sm, discriminator, realLogits, fakeLogits, x, fake, y);
+                if (labelledRows != null) {
+                    lossD = lossD.add(supervised(sm, b));
+                }
                 gc.backward(lossD);
                 if (wantStats && i == k - 1) {
                     s.read(lossD, null, realLogits, fakeLogits);
@@ -344,7 +399,9 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
             z = generator.sampleNoise(sm, b);
             fake = generator.forward(z, y, false, true);
             NDArray fakeLogits = discriminator.logits(fake, joint ? z : y, discriminator.sampleMasks(sm, b), true);
-            NDArray lossG = objective.generatorLoss(fakeLogits);
+            NDArray lossG = labelledRows != null
+                    ? featureMatching(sm, batch(sm, order, stepInEpoch * k).images(), fake, b)
+                    : objective.generatorLoss(fakeLogits);
             if (joint) {
                 // E's step beside G's: the step's first minibatch, (x, E(x)) made to look fake to the frozen D.
                 NDArray x = batch(sm, order, stepInEpoch * k).images();

@@ -1,0 +1,210 @@
+package dev.gantry.models;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.gantry.BadInputException;
+import dev.gantry.config.RunConfig;
+import dev.gantry.data.ImageShape;
+import dev.gantry.nn.BatchNorm;
+import dev.gantry.nn.Dense;
+import dev.gantry.nn.Param;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code ssgan-mlp}: the permutation-invariant MNIST networks of Salimans et al. (2016, "Improved
+ * Techniques for Training GANs", §5; protocols.md §9) for semi-supervised learning. D: Gaussian
+ * noise (σ 0.3) on the pixels, then ReLU layers of 1000, 500, 250, 250, 250 units, each input but
+ * the first with Gaussian noise of σ 0.5, and {@value #CLASSES} class logits; its real/fake logit
+ * is log Σ_k exp l_k (the K+1-th, "fake", logit fixed at 0). G: z → 500 → 500 softplus units with
+ * batch normalisation → sigmoid pixels. Deviations on purpose: no weight normalisation (their
+ * code normalises every layer's weights), and G's noise is {@code model.noise} (they draw U(0, 1)).
+ * Weights He-normal (D) and N(0, 0.05²) (G), biases 0; the sigmoid bias starts at the pixels' logits.
+ */
+final class SalimansMlp implements Architecture {
+
+    static final int CLASSES = 10;
+    static final int[] D_WIDTHS = {1000, 500, 250, 250, 250};
+    static final int[] G_WIDTHS = {500, 500};
+    static final float INPUT_NOISE = 0.3f;
+    static final float HIDDEN_NOISE = 0.5f;
+
+    @Override
+    public void check(RunConfig.ModelConfig m, ImageShape data) {
+        Models.checkImageSize(m, data);
+        if (m.conditional()) {
+            throw new BadInputException("model ssgan-mlp is the semi-supervised D of Salimans et al.: model.conditional is not available");
+        }
+    }
+
+    @Override
+    public Generator generator(NDManager manager, RunConfig.ModelConfig m, ImageShape data, PixelMeans means, int classes) {
+        return new G(manager, m, data, means);
+    }
+
+    @Override
+    public Discriminator discriminator(NDManager manager, RunConfig.ModelConfig m, ImageShape data, int classes) {
+        if (classes != 0) {
+            throw new BadInputException("model ssgan-mlp: its D takes no labels or codes (not with loss.name = bigan)");
+        }
+        return new D(manager, data);
+    }
+
+    static final class G implements Generator {
+        private final ImageShape shape;
+        private final int noiseDim;
+        private final boolean normalNoise;
+        private final List<Dense> layers = new ArrayList<>();
+        private final List<BatchNorm> norms = new ArrayList<>();
+        private final Dense out;
+
+        G(NDManager manager, RunConfig.ModelConfig m, ImageShape shape, PixelMeans means) {
+            this.shape = shape;
+            this.noiseDim = m.noiseDim();
+            this.normalNoise = "normal".equals(m.noise());
+            int in = noiseDim;
+            for (int i = 0; i < G_WIDTHS.length; i++) {
+                layers.add(Dense.normal(manager, "g.h" + (i + 1), in, G_WIDTHS[i], 0.05));
+                norms.add(new BatchNorm(manager, "g.bn" + (i + 1), G_WIDTHS[i]));
+                in = G_WIDTHS[i];
+            }
+            this.out = Dense.normal(manager, "g.out", in, shape.dim(), 0.05);
+            double[] logits = PaperGenerator.logits(means.perPixel());
+            float[] b = new float[logits.length];
+            for (int j = 0; j < b.length; j++) b[j] = (float) logits[j];
+            out.bias().array().set(b);
+        }
+
+        @Override
+        public int noiseDim() {
+            return noiseDim;
+        }
+
+        @Override
+        public ImageShape outputShape() {
+            return shape;
+        }
+
+        @Override
+        public NDArray sampleNoise(NDManager manager, int n) {
+            Shape s = new Shape(n, noiseDim);
+            return normalNoise ? manager.randomNormal(s) : manager.randomUniform((float) -Math.sqrt(3), (float) Math.sqrt(3), s);
+        }
+
+        @Override
+        public NDArray forward(NDArray z, NDArray y, boolean frozen, boolean training) {
+            Conditioning.check(y, 0, "G");
+            NDArray h = z;
+            for (int i = 0; i < layers.size(); i++) {
+                h = norms.get(i).forward(layers.get(i).forward(h, frozen), training, frozen).getNDArrayInternal().softPlus();  // [B, 500]
+            }
+            NDArray x = out.forward(h, frozen).getNDArrayInternal().sigmoid();                        // [B, C·H·W]
+            return x.reshape(new Shape(x.getShape().get(0), shape.channels(), shape.height(), shape.width()));
+        }
+
+        @Override
+        public List<Param> params() {
+            List<Param> all = new ArrayList<>();
+            for (int i = 0; i < layers.size(); i++) {
+                all.addAll(layers.get(i).params());
+                all.addAll(norms.get(i).params());
+            }
+            all.addAll(out.params());
+            return all;
+        }
+
+        @Override
+        public List<NDArray> buffers() {
+            List<NDArray> all = new ArrayList<>();
+            norms.forEach(n -> all.addAll(n.buffers()));
+            return all;
+        }
+    }
+
+    static final class D implements Discriminator {
+        private final ImageShape shape;
+        private final List<Dense> layers = new ArrayList<>();
+        private final Dense out;
+
+        D(NDManager manager, ImageShape shape) {
+            this.shape = shape;
+            int in = shape.dim();
+            for (int i = 0; i < D_WIDTHS.length; i++) {
+                layers.add(Dense.normal(manager, "d.h" + (i + 1), in, D_WIDTHS[i], Math.sqrt(2.0 / in)));
+                in = D_WIDTHS[i];
+            }
+            this.out = Dense.normal(manager, "d.out", in, CLASSES, Math.sqrt(1.0 / in));
+        }
+
+        @Override
+        public ImageShape inputShape() {
+            return shape;
+        }
+
+        /** Gaussian noise for every layer's input: σ 0.3 on the pixels, 0.5 on the hidden units. */
+        @Override
+        public NDList sampleMasks(NDManager manager, int batch) {
+            NDList noise = new NDList();
+            int in = shape.dim();
+            for (int i = 0; i < D_WIDTHS.length; i++) {
+                noise.add(manager.randomNormal(0f, i == 0 ? INPUT_NOISE : HIDDEN_NOISE, new Shape(batch, in), ai.djl.ndarray.types.DataType.FLOAT32));
+                in = D_WIDTHS[i];
+            }
+            return noise;
+        }
+
+        private NDArray hidden(NDArray x, NDList noise, boolean frozen) {
+            NDArray h = x.reshape(x.getShape().get(0), -1);                                          // [B, C·H·W]
+            for (int i = 0; i < layers.size(); i++) {
+                if (noise != null) {
+                    h = h.add(noise.get(i));
+                }
+                h = layers.get(i).forward(h, frozen).getNDArrayInternal().relu();                    // [B, width_i]
+            }
+            return h;                                                                                // [B, 250]
+        }
+
+        @Override
+        public NDArray classLogits(NDArray x, NDList masks, boolean frozen) {
+            return out.forward(hidden(x, masks, frozen), frozen);                                    // [B, K]
+        }
+
+        /** The real/fake logit log Σ_k exp l_k [B]. */
+        @Override
+        public NDArray logits(NDArray x, NDList masks, boolean frozen) {
+            NDArray l = classLogits(x, masks, frozen);                                               // [B, K]
+            NDArray top = l.max(new int[] {1}, true).stopGradient();                                 // [B, 1], for stability
+            return l.sub(top).exp().sum(new int[] {1}).log().add(top.reshape(-1));                  // [B]
+        }
+
+        @Override
+        public NDArray features(NDArray x) {
+            return hidden(x, null, true);
+        }
+
+        @Override
+        public NDArray features(NDArray x, NDList masks, boolean frozen) {
+            return hidden(x, masks, frozen);
+        }
+
+        @Override
+        public String inputGradientUnavailable() {
+            return "model ssgan-mlp has no hand-written input gradient";
+        }
+
+        @Override
+        public NDArray inputGradient(NDArray x, NDList masks) {
+            throw new UnsupportedOperationException(inputGradientUnavailable());
+        }
+
+        @Override
+        public List<Param> params() {
+            List<Param> all = new ArrayList<>();
+            layers.forEach(l -> all.addAll(l.params()));
+            all.addAll(out.params());
+            return all;
+        }
+    }
+}
