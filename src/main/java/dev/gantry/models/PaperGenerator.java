@@ -105,8 +105,13 @@ public final class PaperGenerator implements Generator {
 
     @Override
     public NDArray sampleNoise(NDManager manager, int n) {
-        Shape shape = new Shape(n, noiseDim);
-        return normalNoise ? manager.randomNormal(shape) : manager.randomUniform(-SQRT3, SQRT3, shape);
+        return noise(manager, n, noiseDim, normalNoise);
+    }
+
+    /** n draws of the paper's prior, U(−√3, √3)^dim (unit variance), or N(0, I) when {@code normal}. */
+    static NDArray noise(NDManager manager, int n, int dim, boolean normal) {
+        Shape shape = new Shape(n, dim);
+        return normal ? manager.randomNormal(shape) : manager.randomUniform(-SQRT3, SQRT3, shape);
     }
 
     @Override

@@ -89,8 +89,7 @@ final class SalimansMlp implements Architecture {
 
         @Override
         public NDArray sampleNoise(NDManager manager, int n) {
-            Shape s = new Shape(n, noiseDim);
-            return normalNoise ? manager.randomNormal(s) : manager.randomUniform((float) -Math.sqrt(3), (float) Math.sqrt(3), s);
+            return PaperGenerator.noise(manager, n, noiseDim, normalNoise);
         }
 
         @Override

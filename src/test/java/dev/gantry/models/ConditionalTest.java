@@ -14,7 +14,6 @@ import dev.gantry.config.ConfigLoader;
 import dev.gantry.config.RunConfig;
 import dev.gantry.data.ImageShape;
 import java.util.List;
-import org.assertj.core.data.Offset;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
@@ -95,19 +94,7 @@ class ConditionalTest {
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 manual = d.inputGradient(x, y, masks).toFloatArray();
             }
-            NDArray xr = x.duplicate();
-            xr.setRequiresGradient(true);
-            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                gc.backward(d.logits(xr, y, masks, true).sum());
-            }
-            float[] auto = xr.getGradient().toFloatArray();
-            assertThat(manual).hasSameSizeAs(auto);
-            double scale = 0;
-            for (float a : auto) scale = Math.max(scale, Math.abs(a));
-            assertThat(scale).isPositive();
-            for (int i = 0; i < auto.length; i++) {
-                assertThat((double) manual[i]).as("element %d", i).isCloseTo(auto[i], Offset.offset(1e-4 * scale));
-            }
+            dev.gantry.nn.NdTestSupport.assertInputGradientIsAutograds(manual, x, xr -> d.logits(xr, y, masks, true));
         }
     }
 

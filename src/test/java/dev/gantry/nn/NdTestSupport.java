@@ -76,4 +76,25 @@ public final class NdTestSupport {
         }
         return out;
     }
+
+    /**
+     * Asserts that a hand-written input gradient equals autograd's ∂(Σ logits)/∂x, element by
+     * element within 1e-4 of the largest, for logits where row i depends on image i only.
+     */
+    public static void assertInputGradientIsAutograds(float[] manual, NDArray x, java.util.function.Function<NDArray, NDArray> logits) {
+        NDArray xr = x.duplicate();
+        xr.setRequiresGradient(true);
+        try (ai.djl.training.GradientCollector gc = ai.djl.engine.Engine.getInstance().newGradientCollector()) {
+            gc.backward(logits.apply(xr).sum());
+        }
+        float[] auto = xr.getGradient().toFloatArray();
+        org.assertj.core.api.Assertions.assertThat(manual).hasSameSizeAs(auto);
+        double scale = 0;
+        for (float a : auto) scale = Math.max(scale, Math.abs(a));
+        org.assertj.core.api.Assertions.assertThat(scale).isPositive();
+        for (int i = 0; i < auto.length; i++) {
+            org.assertj.core.api.Assertions.assertThat((double) manual[i]).as("element %d", i)
+                    .isCloseTo(auto[i], org.assertj.core.data.Offset.offset(1e-4 * scale));
+        }
+    }
 }
