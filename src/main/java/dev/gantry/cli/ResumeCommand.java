@@ -67,6 +67,7 @@ public final class ResumeCommand implements Callable<Integer> {
             throw new BadInputException(run.path().resolve(RunDirectory.CONFIG) + " differs from the config stored in "
                     + ckpt + " in a key that shapes training: a resumed run must keep its config");
         }
+        dev.gantry.train.Footprint.check(config, Datasets.of(config).shape());
         ImageSet data = Datasets.trainingSet(config, System.err);
         try (GanTrainer trainer = new GanTrainer(config, data)) {
             Checkpoint.restore(trainer, ckpt);

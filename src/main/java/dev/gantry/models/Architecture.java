@@ -23,4 +23,13 @@ public interface Architecture {
     Generator generator(NDManager manager, RunConfig.ModelConfig m, ImageShape data, PixelMeans means);
 
     Discriminator discriminator(NDManager manager, RunConfig.ModelConfig m, ImageShape data);
+
+    /**
+     * The tensors G (first) and D will hold, parameters and buffers but not optimizer state, counted
+     * from the config alone: nothing is built or allocated, so that sizes the memory cannot hold are
+     * refused before the first allocation ({@link Models#checkSizes}). Call after {@link #check}.
+     * Names and counts match what {@link #generator} and {@link #discriminator} build (a test holds
+     * them to it).
+     */
+    java.util.List<TensorSize> tensorSizes(RunConfig.ModelConfig m, ImageShape data);
 }
