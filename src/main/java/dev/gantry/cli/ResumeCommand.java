@@ -45,6 +45,7 @@ public final class ResumeCommand implements Callable<Integer> {
 
     private int resume(RunDirectory run) throws Exception {
         RunConfig config = run.readConfig();
+        RunConfig recorded = config;   // the config that trained up to the checkpoint
         Path ckpt = Checkpoint.latest(run.checkpoints());
         if (epochs.epochs != null && epochs.epochs <= 0) {
             throw new BadInputException("--epochs must be > 0 (got " + epochs.epochs + ")");
@@ -74,6 +75,9 @@ public final class ResumeCommand implements Callable<Integer> {
             // Only once the checkpoint has proved sound: what an interrupted run left is mended
             // (orphan temporary files, a torn last JSONL line) before anything is appended.
             for (String repair : run.recover()) {
+                System.err.println("gantry: " + repair);
+            }
+            for (String repair : MonitorRecovery.recordMissing(run, trainer, recorded)) {
                 System.err.println("gantry: " + repair);
             }
             if (!changes.isEmpty()) {

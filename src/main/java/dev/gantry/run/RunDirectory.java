@@ -165,6 +165,35 @@ public final class RunDirectory {
         appendLine(dir.resolve(METRICS), metric);
     }
 
+    /**
+     * The names ({@code "metric"}) of the records in metrics.jsonl for {@code step}; lines that do
+     * not parse are skipped (they hold no record to find).
+     */
+    public Set<String> metricsAt(long step) {
+        Path file = dir.resolve(METRICS);
+        Set<String> names = new java.util.HashSet<>();
+        if (!Files.isRegularFile(file)) {
+            return names;
+        }
+        String text;
+        try {
+            text = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);   // malformed bytes decode as U+FFFD
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+        for (String line : text.split("\n")) {
+            try {
+                JsonNode o = LENIENT.readTree(line);
+                if (o != null && o.path("step").canConvertToLong() && o.path("step").asLong() == step && o.path("metric").isTextual()) {
+                    names.add(o.path("metric").asText());
+                }
+            } catch (IOException e) {
+                // not a record
+            }
+        }
+        return names;
+    }
+
     /** Appends one alarm or event to events.jsonl. */
     public void appendEvent(ObjectNode event) {
         appendLine(dir.resolve(EVENTS), event);
