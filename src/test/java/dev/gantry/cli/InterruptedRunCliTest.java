@@ -18,7 +18,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Runs stopped at awkward moments (issue #12), end to end on the tiny preset: a kill between an
- * epoch's checkpoint and its monitor records (finding 6).
+ * epoch's checkpoint and its monitor records (finding 6), and before the first checkpoint
+ * (finding 10).
  */
 class InterruptedRunCliTest {
 
@@ -110,5 +111,94 @@ class InterruptedRunCliTest {
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.err()).contains("recomputed the parzen-valid record of epoch 2");
         assertThat(records(damaged)).hasSize(3).isEqualTo(records(intact));
+    }
+
+    // ---- finding 10: stopped before the first checkpoint ----
+
+    /** The JSON records of a JSONL file, each without {@code field} (one that is not a result, such as a timing). */
+    static List<String> records(Path file, String field) throws Exception {
+        List<String> out = new ArrayList<>();
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            ObjectNode o = (ObjectNode) ConfigLoader.mapper().readTree(line);
+            o.remove(field);
+            out.add(o.toString());
+        }
+        return out;
+    }
+
+    /** A checkpoint's entries, meta.json without its "created" time. */
+    static java.util.Map<String, String> checkpoint(Path file) throws Exception {
+        java.util.Map<String, String> m = new java.util.TreeMap<>();
+        for (var e : dev.gantry.run.CheckpointFiles.entries(file).entrySet()) {
+            if (e.getKey().equals("meta.json")) {
+                ObjectNode meta = (ObjectNode) ConfigLoader.mapper().readTree(e.getValue());
+                meta.remove("created");
+                m.put(e.getKey(), meta.toString());
+            } else {
+                m.put(e.getKey(), dev.gantry.run.CheckpointFiles.sha256(e.getValue()));
+            }
+        }
+        return m;
+    }
+
+    /**
+     * What a run killed while writing its first checkpoint leaves: config, provenance, the first
+     * grid, stats of the first epoch with a torn last line, the checkpoint's temporary file; no
+     * checkpoint, no metrics, no report.
+     */
+    static Path stoppedBeforeItsFirstCheckpoint() throws Exception {
+        Path run = copy(plain);
+        try (Stream<Path> s = Files.list(run.resolve("checkpoints"))) {
+            for (Path p : s.toList()) {
+                Files.delete(p);
+            }
+        }
+        Files.write(run.resolve("checkpoints/.step-000000010.ckpt.5a3f09c2d1e4b687.tmp"), new byte[5000]);
+        Files.delete(run.resolve("metrics.jsonl"));
+        Files.delete(run.resolve("report.html"));
+        Files.delete(run.resolve("samples/epoch-0001.png"));
+        Files.delete(run.resolve("samples/epoch-0002.png"));
+        List<String> stats = Files.readAllLines(run.resolve("stats.jsonl"), StandardCharsets.UTF_8);
+        Files.writeString(run.resolve("stats.jsonl"), stats.get(0) + "\n" + stats.get(1).substring(0, 30), StandardCharsets.UTF_8);
+        return run;
+    }
+
+    @Test
+    void aRunStoppedBeforeItsFirstCheckpointStartsAgainAndEqualsAFreshRun() throws Exception {
+        Path run = stoppedBeforeItsFirstCheckpoint();
+        CliTest.Result r = CliTest.gantry("resume", run.toString(), "--quiet");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.err()).contains("has no checkpoint").contains("starting it again from step 0")
+                .contains("1 of stats.jsonl").contains(".step-000000010.ckpt.5a3f09c2d1e4b687.tmp");
+        // The run a fresh train makes, bit for bit: checkpoints, statistics, monitor records.
+        for (String name : List.of("step-000000010.ckpt", "step-000000020.ckpt")) {
+            assertThat(checkpoint(run.resolve("checkpoints").resolve(name))).as(name)
+                    .isEqualTo(checkpoint(plain.resolve("checkpoints").resolve(name)));
+        }
+        try (Stream<Path> s = Files.list(run.resolve("checkpoints"))) {
+            assertThat(s.map(p -> p.getFileName().toString()).sorted().toList()).containsExactly("step-000000010.ckpt", "step-000000020.ckpt");
+        }
+        assertThat(records(run.resolve("stats.jsonl"), "samples_per_s")).isEqualTo(records(plain.resolve("stats.jsonl"), "samples_per_s"));
+        assertThat(records(run)).isEqualTo(records(plain));
+        assertThat(Files.readString(run.resolve("events.jsonl"))).contains("\"event\":\"restarted\"");
+        assertThat(run.resolve("samples/epoch-0002.png")).isRegularFile();
+    }
+
+    @Test
+    void aRunWhoseCheckpointsWereRemovedIsNotRestarted() throws Exception {
+        Path run = copy(plain);
+        try (Stream<Path> s = Files.list(run.resolve("checkpoints"))) {
+            for (Path p : s.toList()) {
+                Files.delete(p);
+            }
+        }
+        var before = RunIntegrityCliTest.contents(run);
+        CliTest.Result r = CliTest.gantry("resume", run.toString(), "--quiet");
+        assertThat(r.code()).as(r.err()).isEqualTo(2);
+        assertThat(r.err()).contains("no checkpoint in").contains("metrics.jsonl holds 2 records");
+        before.remove(".lock");
+        var after = RunIntegrityCliTest.contents(run);
+        after.remove(".lock");
+        assertThat(after).isEqualTo(before);
     }
 }
