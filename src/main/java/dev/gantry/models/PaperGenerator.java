@@ -70,7 +70,7 @@ public final class PaperGenerator implements Generator {
             for (int j = 0; j < outputDim; j++) {
                 b[j] = (float) sigmoidBias[j];
             }
-            output.bias().array().set(b);
+            dev.gantry.nn.Tensors.setValues(output.bias().array(), b);
         }
     }
 

@@ -289,7 +289,7 @@ public final class Checkpoint {
             throw new BadInputException("checkpoint " + file + " is unreadable: " + e.getMessage(), e);
         }
         for (int i = 0; i < tensors.size(); i++) {
-            tensors.get(i).set(decoded.get(i));
+            dev.gantry.nn.Tensors.setValues(tensors.get(i), decoded.get(i));
         }
     }
 
