@@ -179,7 +179,12 @@ public final class Checkpoint {
         zip.putNextEntry(new ZipEntry("meta.json"));
         zip.write(mapper.writeValueAsBytes(meta));
         zip.closeEntry();
+        int written = 0;
         for (NDArray a : tensors) {
+            if (written++ == tensors.size() / 2) {
+                zip.flush();
+                dev.gantry.util.Halt.at("checkpoint-write", meta.get("step").asLong());   // crash tests: a kill inside the write
+            }
             zip.putNextEntry(new ZipEntry("tensors/" + a.getName()));
             byte[] bytes = bytes(a);
             if (!sha256(bytes).equals(sums.get(a.getName()))) {
