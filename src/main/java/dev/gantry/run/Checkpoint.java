@@ -254,11 +254,20 @@ public final class Checkpoint {
                     throw new BadInputException("checkpoint " + file + " has no tensor '" + name
                             + "': it was made by a different model or optimizer");
                 }
+                if (!shapeNode.isArray()) {
+                    throw new BadInputException("checkpoint " + file + ": meta.json gives tensor '" + name + "' the shape " + shapeNode
+                            + "; expected an array of sizes, e.g. " + a.getShape());
+                }
                 long[] shape = new long[shapeNode.size()];
                 for (int i = 0; i < shape.length; i++) {
-                    shape[i] = shapeNode.get(i).asLong();
+                    JsonNode d = shapeNode.get(i);
+                    if (!d.isIntegralNumber() || !d.canConvertToLong() || d.asLong() < 0) {
+                        throw new BadInputException("checkpoint " + file + ": meta.json gives tensor '" + name + "' the shape " + shapeNode
+                                + "; expected non-negative integer sizes, e.g. " + a.getShape());
+                    }
+                    shape[i] = d.asLong();
                 }
-                if (!shapeNode.isArray() || !Arrays.equals(shape, a.getShape().getShape())) {
+                if (!Arrays.equals(shape, a.getShape().getShape())) {
                     throw new BadInputException("checkpoint " + file + ": tensor '" + name + "' has shape "
                             + Arrays.toString(shape) + ", expected " + a.getShape());
                 }

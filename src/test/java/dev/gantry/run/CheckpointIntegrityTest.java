@@ -195,6 +195,16 @@ class CheckpointIntegrityTest {
         assertRefused(() -> generator(f), f, "'" + key + "'");
     }
 
+    /** Found by ReaderFuzzTest: a shape given as an object ended in a NullPointerException (exit 1). */
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"a\":1}", "{\"0\":32,\"1\":32}", "\"32x32\"", "32", "[32.5,32]", "[\"32\",32]", "[32,null]", "[-32,-32]"})
+    void aTensorShapeThatIsNotAnArrayOfNonNegativeIntegersIsRefused(String json, @TempDir Path dir) throws IOException {
+        JsonNode value = ConfigLoader.mapper().readTree(json);
+        Path f = withMeta(dir, meta -> ((ObjectNode) meta.get("tensors")).set("g.h2.weight", value));
+        assertRefused(() -> restore(f), f, "'g.h2.weight'", "shape");
+        assertRefused(() -> generator(f), f, "'g.h2.weight'", "shape");
+    }
+
     @Test
     void aStepThatDiffersFromTheFileNameIsRefused(@TempDir Path dir) throws IOException {
         Path f = withMeta(dir, meta -> meta.put("step", 0));
