@@ -217,9 +217,34 @@ public final class Checkpoint {
         t.setPosition(step, epoch, stepInEpoch, meta.get("updates_g").asLong(), meta.get("updates_d").asLong());
     }
 
-    /** The shape of the images a checkpoint's generator makes (checkpoints before channels: 1×rows×cols). */
-    public static ImageShape dataShape(JsonNode meta) {
-        return new ImageShape(meta.path("data_channels").asInt(1), meta.path("data_rows").asInt(28), meta.path("data_cols").asInt(28));
+    /**
+     * The shape of the images a checkpoint's generator makes (checkpoints before channels: 1×rows×cols;
+     * before sizes: 1×28×28).
+     *
+     * @throws BadInputException naming {@code file} if a size is given but is not a positive
+     *     integer, or one image has more values than a Java array holds
+     */
+    public static ImageShape dataShape(JsonNode meta, Path file) {
+        String where = "checkpoint " + file + ": meta.json";
+        int c = size(meta, "data_channels", 1, where);
+        int h = size(meta, "data_rows", 28, where);
+        int w = size(meta, "data_cols", 28, where);
+        if ((long) c * h * w > Integer.MAX_VALUE - 8) {
+            throw new BadInputException(where + ": images of 'data_channels' × 'data_rows' × 'data_cols' = " + c + "×" + h + "×" + w
+                    + " hold more values than one Java array (2^31 − 9)");
+        }
+        return new ImageShape(c, h, w);
+    }
+
+    private static int size(JsonNode meta, String key, int absent, String where) {
+        JsonNode v = meta.get(key);
+        if (v == null) {
+            return absent;
+        }
+        if (!v.isIntegralNumber() || !v.canConvertToInt() || v.asInt() <= 0) {
+            throw new BadInputException(where + ": '" + key + "' must be a positive integer, found " + v);
+        }
+        return v.asInt();
     }
 
     /**
@@ -229,7 +254,7 @@ public final class Checkpoint {
     public static Generator generator(Path file, NDManager manager) {
         JsonNode meta = readMeta(file);
         RunConfig config = config(file);
-        Generator g = Models.generator(manager, config.model(), dataShape(meta));
+        Generator g = Models.generator(manager, config.model(), dataShape(meta, file));
         List<NDArray> tensors = new ArrayList<>();
         g.params().stream().map(Param::array).forEach(tensors::add);
         tensors.addAll(g.buffers());
