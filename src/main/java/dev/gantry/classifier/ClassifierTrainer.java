@@ -140,7 +140,7 @@ public final class ClassifierTrainer {
     private static void restore(LeNet net, List<float[]> values) {
         List<Param> params = net.params();
         for (int i = 0; i < params.size(); i++) {
-            params.get(i).array().set(values.get(i));
+            dev.gantry.nn.Tensors.setValues(params.get(i).array(), values.get(i));
         }
     }
 }

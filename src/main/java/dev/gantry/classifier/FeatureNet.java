@@ -174,7 +174,7 @@ public final class FeatureNet implements AutoCloseable {
                         throw new BadInputException("classifier " + source + ": tensor " + p.name() + " holds a non-finite value");
                     }
                 }
-                p.array().set(v);
+                dev.gantry.nn.Tensors.setValues(p.array(), v);
             }
             return new FeatureNet(manager, net, sha256(bytes), meta, source);
         } catch (RuntimeException e) {

@@ -67,16 +67,26 @@ final class MetricMonitorListener implements TrainingListener {
 
     @Override
     public void onEpochEnd(TrainingView t) {
-        int every = t.config().monitor().metricsEvery();
-        if (metrics.isEmpty() || every == 0 || t.epoch() % every != 0) {
+        if (!due(t)) {
             return;
         }
+        evaluate(t).forEach(run::appendMetric);
+    }
+
+    private boolean due(TrainingView t) {
+        int every = t.config().monitor().metricsEvery();
+        return !metrics.isEmpty() && every > 0 && t.epoch() > 0 && t.epoch() % every == 0;
+    }
+
+    /** The records of every monitor at the end of the epoch {@code t} stands at, in order. */
+    private List<ObjectNode> evaluate(TrainingView t) {
         if (ev == null) {
             ev = of(t.config());
         }
         Seeds.seedEngine(t.config().seed(), Seeds.EVAL, t.epoch());
         int n = metrics.stream().mapToInt(Metric::samples).max().orElse(0);
         float[] samples = t.generate(n);
+        List<ObjectNode> out = new ArrayList<>();
         for (Metric m : metrics) {
             long start = System.nanoTime();
             Map<String, Object> r = m.compute(samples, n, ev);
@@ -85,8 +95,32 @@ final class MetricMonitorListener implements TrainingListener {
             o.put("step", t.step());
             o.put("epoch", t.epoch());
             o.put("checkpoint", "checkpoints/" + Checkpoint.fileName(t.step()));
-            run.appendMetric(o);
+            out.add(o);
         }
+        return out;
+    }
+
+    /**
+     * Appends the records of the epoch {@code t} stands at the end of that {@code present} (the
+     * metrics recorded for this step) lacks, if the monitors are due. All monitors are computed, as
+     * at the end of the epoch (they share one batch of samples, so a subset alone would not give
+     * the same values), and only the missing records appended. A record counts as present when
+     * its name starts with the metric's ({@code parzen10k} records {@code parzen10k-valid}).
+     *
+     * @return how many records it appended
+     */
+    int recordIfMissing(TrainingView t, java.util.Set<String> present) {
+        if (!due(t) || metrics.stream().allMatch(m -> present.stream().anyMatch(p -> p.startsWith(m.name())))) {
+            return 0;
+        }
+        int appended = 0;
+        for (ObjectNode o : evaluate(t)) {
+            if (!present.contains(o.path("metric").asText())) {
+                run.appendMetric(o);
+                appended++;
+            }
+        }
+        return appended;
     }
 
     @Override

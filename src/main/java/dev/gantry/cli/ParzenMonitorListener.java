@@ -41,10 +41,34 @@ final class ParzenMonitorListener implements TrainingListener {
         valid = v.slice(0, validCount).pixels();
     }
 
+    /** Whether this monitor appends a record at the end of {@code epoch} under {@code c}. */
+    static boolean due(RunConfig c, int epoch) {
+        return c.monitor().parzenEvery() > 0 && epoch > 0 && epoch % c.monitor().parzenEvery() == 0;
+    }
+
+    /** The "metric" of the record it appends: parzen-valid, or modes-NAME on a 2D mixture. */
+    static String recordName(RunConfig c) {
+        return Datasets.isToy(c.data()) ? "modes-" + Datasets.mixture(c.data()).name() : "parzen-valid";
+    }
+
+    /**
+     * Appends the record of the epoch {@code t} stands at the end of, if it is due and {@code
+     * present} (the metrics recorded for this step) lacks it; the same computation, from the same
+     * seed stream and state, as at the end of that epoch. Returns whether it appended one.
+     */
+    boolean recordIfMissing(TrainingView t, java.util.Set<String> present) {
+        if (!due(t.config(), t.epoch()) || present.contains(recordName(t.config()))) {
+            return false;
+        }
+        onStart(t);
+        onEpochEnd(t);
+        return true;
+    }
+
     @Override
     public void onEpochEnd(TrainingView t) {
         RunConfig.MonitorConfig m = t.config().monitor();
-        if (m.parzenEvery() == 0 || t.epoch() % m.parzenEvery() != 0) {
+        if (!due(t.config(), t.epoch())) {
             return;
         }
         if (Datasets.isToy(t.config().data())) {

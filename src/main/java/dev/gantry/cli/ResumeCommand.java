@@ -18,7 +18,8 @@ import picocli.CommandLine.Parameters;
 /** {@code gantry resume}: continues a run from its newest checkpoint, exactly as if never stopped. */
 @Command(name = "resume", mixinStandardHelpOptions = true,
         description = {"Continue a run from its newest checkpoint.",
-                "Models, optimizer state, data order and random streams continue where they stopped."})
+                "Models, optimizer state, data order and random streams continue where they stopped.",
+                "A run stopped before its first checkpoint starts again from step 0 with its recorded config."})
 public final class ResumeCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "RUN_DIR", description = "a run directory made by gantry train")
@@ -45,7 +46,7 @@ public final class ResumeCommand implements Callable<Integer> {
 
     private int resume(RunDirectory run) throws Exception {
         RunConfig config = run.readConfig();
-        Path ckpt = Checkpoint.latest(run.checkpoints());
+        RunConfig recorded = config;   // the config that trained up to the checkpoint
         if (epochs.epochs != null && epochs.epochs <= 0) {
             throw new BadInputException("--epochs must be > 0 (got " + epochs.epochs + ")");
         }
@@ -59,6 +60,11 @@ public final class ResumeCommand implements Callable<Integer> {
             }
             config = ConfigLoader.with(config, set);
         }
+        java.util.List<Path> checkpoints = Checkpoint.list(run.checkpoints());
+        if (checkpoints.isEmpty()) {
+            return restart(run, config, !changes.isEmpty());
+        }
+        Path ckpt = checkpoints.get(checkpoints.size() - 1);
         RunConfig saved = Checkpoint.config(ckpt);
         for (String key : RunConfig.RESUMABLE_KEYS) {
             saved = ConfigLoader.with(saved, key + "=" + ConfigLoader.mapper().valueToTree(config).at("/" + key.replace('.', '/')).asText());
@@ -67,12 +73,16 @@ public final class ResumeCommand implements Callable<Integer> {
             throw new BadInputException(run.path().resolve(RunDirectory.CONFIG) + " differs from the config stored in "
                     + ckpt + " in a key that shapes training: a resumed run must keep its config");
         }
+        dev.gantry.train.Footprint.check(config, Datasets.of(config).shape());
         ImageSet data = Datasets.trainingSet(config, System.err);
         try (GanTrainer trainer = new GanTrainer(config, data)) {
             Checkpoint.restore(trainer, ckpt);
             // Only once the checkpoint has proved sound: what an interrupted run left is mended
             // (orphan temporary files, a torn last JSONL line) before anything is appended.
             for (String repair : run.recover()) {
+                System.err.println("gantry: " + repair);
+            }
+            for (String repair : MonitorRecovery.recordMissing(run, trainer, recorded)) {
                 System.err.println("gantry: " + repair);
             }
             if (!changes.isEmpty()) {
@@ -89,6 +99,49 @@ public final class ResumeCommand implements Callable<Integer> {
             event.put("step", trainer.step());
             event.put("epoch", trainer.epoch());
             event.put("checkpoint", run.path().relativize(ckpt).toString());
+            event.put("time", java.time.Instant.now().toString());
+            run.appendEvent(event);
+            return TrainingSession.run(run, trainer, config.train().epochs(), quiet.quiet);
+        }
+    }
+
+    /**
+     * A run stopped before its first checkpoint (issue #12, finding 10) has nothing to continue
+     * from: it starts again from step 0 with its recorded config. Training is a function of the
+     * config (seeds included), so the result is the run a fresh {@code gantry train} with that
+     * config makes, bit for bit (same thread count). The records the stopped attempt left in
+     * stats.jsonl and events.jsonl are of steps the restart takes again, with the same values:
+     * they are removed first so that each step is recorded once. A run whose metrics.jsonl holds
+     * records had checkpoints, which were removed since: that is refused, not restarted.
+     */
+    private int restart(RunDirectory run, RunConfig config, boolean changed) throws Exception {
+        long measured = run.recordCount(RunDirectory.METRICS);
+        if (measured > 0) {
+            throw new BadInputException("no checkpoint in " + run.checkpoints() + " (expected files named step-NNNNNNNNN.ckpt), but "
+                    + run.path().resolve(RunDirectory.METRICS) + " holds " + measured + " records of checkpoints: they were removed "
+                    + "since; put them back to resume (a restart from step 0 is for a run stopped before its first checkpoint)");
+        }
+        dev.gantry.train.Footprint.check(config, Datasets.of(config).shape());
+        ImageSet data = Datasets.trainingSet(config, System.err);
+        MetricMonitorListener.metrics(config);   // as train: unsuitable monitors fail before anything changes
+        try (GanTrainer trainer = new GanTrainer(config, data)) {
+            for (String repair : run.recover()) {
+                System.err.println("gantry: " + repair);
+            }
+            long stats = run.clearRecords(RunDirectory.STATS);
+            long events = run.clearRecords(RunDirectory.EVENTS);
+            System.err.printf("gantry: %s has no checkpoint: it was stopped before its first one; starting it again "
+                    + "from step 0 with its recorded config, as gantry train would%s%n", runDir,
+                    stats + events == 0 ? "" : "; removed the records of the stopped attempt, which the restart writes again ("
+                            + stats + " of " + RunDirectory.STATS + ", " + events + " of " + RunDirectory.EVENTS + ")");
+            if (changed) {
+                run.writeConfig(config);
+            }
+            com.fasterxml.jackson.databind.node.ObjectNode event = ConfigLoader.mapper().createObjectNode();
+            event.put("event", "restarted");
+            event.put("step", 0);
+            event.put("epoch", 0);
+            event.put("reason", "no checkpoint: stopped before its first");
             event.put("time", java.time.Instant.now().toString());
             run.appendEvent(event);
             return TrainingSession.run(run, trainer, config.train().epochs(), quiet.quiet);

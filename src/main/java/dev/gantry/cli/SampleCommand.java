@@ -69,7 +69,7 @@ public final class SampleCommand implements Callable<Integer> {
         }
         RunDirectory run = RunDirectory.open(runDir);
         Path ckpt = checkpoint.resolve(run);
-        int dim = Checkpoint.dataShape(Checkpoint.readMeta(ckpt)).dim();
+        int dim = Checkpoint.dataShape(Checkpoint.readMeta(ckpt), ckpt).dim();
         if ((long) n * dim > MAX_VALUES) {
             throw new BadInputException("--n " + n + ": " + n + " samples of " + dim + " values exceed the " + MAX_VALUES
                     + " values one sample array holds (at most --n " + MAX_VALUES / dim + ")");

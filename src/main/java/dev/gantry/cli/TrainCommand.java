@@ -46,6 +46,8 @@ public final class TrainCommand implements Callable<Integer> {
         List<String> more = new ArrayList<>(epochs.sets());
         if (seed != null) more.add("seed=" + seed);
         RunConfig config = this.config.load(more);
+        // Sizes the memory cannot hold are refused before the data are loaded or anything is made.
+        dev.gantry.train.Footprint.check(config, Datasets.of(config).shape());
         ImageSet data = Datasets.trainingSet(config, System.err);
         // The networks are built (and checked against the data's shape) before the run directory
         // exists: a model that does not fit leaves nothing behind.

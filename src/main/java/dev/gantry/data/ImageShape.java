@@ -13,6 +13,9 @@ public record ImageShape(int channels, int height, int width) {
         if (channels <= 0 || height <= 0 || width <= 0) {
             throw new IllegalArgumentException("an image shape needs positive sizes, got " + channels + "×" + height + "×" + width);
         }
+        if ((long) channels * height * width > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("an image of " + channels + "×" + height + "×" + width + " has more values than an int counts");
+        }
     }
 
     /** Values per image: C·H·W. */

@@ -25,4 +25,14 @@ public interface Architecture {
 
     /** @param classes 0 for an unconditional discriminator, else the number of classes it is conditioned on */
     Discriminator discriminator(NDManager manager, RunConfig.ModelConfig m, ImageShape data, int classes);
+
+    /**
+     * The tensors G (first) and D will hold, parameters and buffers but not optimizer state, counted
+     * from the config alone: nothing is built or allocated, so that sizes the memory cannot hold are
+     * refused before the first allocation ({@link Models#checkSizes}). Call after {@link #check}.
+     * Names and counts match what {@link #generator} and {@link #discriminator} build for an
+     * unconditional model (a test holds them to it); a conditional model's labels, or a BiGAN's z,
+     * add K or noise_dim columns to the first layers, which are bounded with noise_dim itself.
+     */
+    java.util.List<TensorSize> tensorSizes(RunConfig.ModelConfig m, ImageShape data);
 }

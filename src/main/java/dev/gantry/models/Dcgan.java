@@ -45,6 +45,11 @@ final class Dcgan implements Architecture {
         }
         int size = data.height();
         int depth = m.depth();
+        if (depth > 30) {
+            // 1 << depth wraps around from 32 on: a depth of 33 would pass the checks below as 1.
+            throw new BadInputException("model dcgan with model.depth = " + depth + " does not fit " + data
+                    + " images: the side must be b·2^depth with b >= 2, so depth is at most log2(" + size + " / 2)");
+        }
         if (depth == 0) {
             // As many stride-2 stages as keep the smallest map at 4×4 or more (7×7 for 28×28).
             while (size % (1 << (depth + 1)) == 0 && size / (1 << (depth + 1)) >= 4) {
@@ -80,6 +85,54 @@ final class Dcgan implements Architecture {
     @Override
     public Discriminator discriminator(NDManager manager, RunConfig.ModelConfig m, ImageShape data, int classes) {
         return new D(manager, m, data, layout(m, data), classes);
+    }
+
+    @Override
+    public List<TensorSize> tensorSizes(RunConfig.ModelConfig m, ImageShape data) {
+        Layout l = layout(m, data);
+        List<TensorSize> t = new ArrayList<>();
+        long k2 = (long) l.kernel() * l.kernel();
+        long bb = (long) l.base() * l.base();
+        // G: a projection to a b×b map of width·2^(depth−1) channels, then depth transposed convolutions.
+        long c0 = TensorSize.times(m.width(), 1L << (l.depth() - 1));
+        String c0Keys = "model.width × 2^(depth−1) (" + (1L << (l.depth() - 1)) + ")";
+        long projected = TensorSize.times(c0, bb);
+        t.add(new TensorSize("g.project.weight", TensorSize.times(projected, m.noiseDim()), true,
+                c0Keys + " × b² (" + bb + ") × model.noise_dim"));
+        t.add(new TensorSize("g.project.bias", projected, true, c0Keys + " × b² (" + bb + ")"));
+        if (m.gBatchNorm()) {
+            PaperMlp.batchNorm(t, "g.bn0", c0, 1, "", c0Keys);
+        }
+        long in = c0;
+        for (int i = 1; i <= l.depth(); i++) {
+            boolean last = i == l.depth();
+            long out = last ? data.channels() : in / 2;
+            String keys = "model.width × " + (1L << (l.depth() - i)) + " × " + (last ? "C" : "model.width × " + (1L << (l.depth() - i - 1)))
+                    + " × model.kernel²";
+            t.add(new TensorSize("g.up" + i + ".weight", TensorSize.times(in, out, k2), true, keys));
+            t.add(new TensorSize("g.up" + i + ".bias", out, true, last ? "C" : "model.width"));
+            if (!last && m.gBatchNorm()) {
+                PaperMlp.batchNorm(t, "g.bn" + i, out, 1, "", "model.width");
+            }
+            in = out;
+        }
+        // D: depth strided convolutions from width channels, each doubling them, then one logit.
+        in = data.channels();
+        long width = m.width();
+        for (int i = 1; i <= l.depth(); i++) {
+            String keys = "model.width × " + (1L << (i - 1)) + " × " + (i == 1 ? "C" : "model.width × " + (1L << (i - 2)))
+                    + " × model.kernel²";
+            t.add(new TensorSize("d.conv" + i + ".weight", TensorSize.times(width, in, k2), true, keys));
+            t.add(new TensorSize("d.conv" + i + ".bias", width, true, "model.width"));
+            if (i > 1 && m.dBatchNorm()) {
+                PaperMlp.batchNorm(t, "d.bn" + i, width, 1, "", "model.width");
+            }
+            in = width;
+            width = TensorSize.times(width, 2);
+        }
+        t.add(new TensorSize("d.out.weight", TensorSize.times(in, bb), true, "model.width × 2^(depth−1) × b² (" + bb + ")"));
+        t.add(new TensorSize("d.out.bias", 1, true, "1"));
+        return t;
     }
 
     /** The generator: projection, then fractionally-strided convolutions up to the image. */

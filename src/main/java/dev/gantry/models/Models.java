@@ -70,7 +70,7 @@ public final class Models {
     public static Pair build(NDManager manager, RunConfig.ModelConfig m, ImageShape data, PixelMeans means, int classes,
                              boolean jointZ) {
         Architecture a = named(m.arch());
-        a.check(m, data);
+        checkSizes(m, data);
         int k = conditionedOn(m, classes);
         if (jointZ && k > 0) {
             throw new BadInputException("loss.name = bigan with model.conditional = true: a conditional BiGAN is not available");
@@ -86,7 +86,7 @@ public final class Models {
     /** Builds G alone (for sampling from a checkpoint: its parameters are restored afterwards). */
     public static Generator generator(NDManager manager, RunConfig.ModelConfig m, ImageShape data, int classes) {
         Architecture a = named(m.arch());
-        a.check(m, data);
+        checkSizes(m, data);
         return a.generator(manager, m, data, PixelMeans.constant(0.5, data.dim()), conditionedOn(m, classes));
     }
 
@@ -94,7 +94,7 @@ public final class Models {
     public static Discriminator discriminator(NDManager manager, RunConfig.ModelConfig m, ImageShape data, int classes,
                                               boolean jointZ) {
         Architecture a = named(m.arch());
-        a.check(m, data);
+        checkSizes(m, data);
         return a.discriminator(manager, m, data, jointZ ? m.noiseDim() : conditionedOn(m, classes));
     }
 
@@ -108,6 +108,54 @@ public final class Models {
                     + (classes == 0 ? "none" : "one"));
         }
         return classes;
+    }
+
+    /**
+     * Most values one tensor may hold. A checkpoint writes and reads each tensor as one Java byte
+     * array of 4 bytes a value ({@code Checkpoint}), DJL hands a tensor's values to Java through one
+     * int-indexed ByteBuffer, and a Java array holds at most {@code Integer.MAX_VALUE − 8} elements
+     * (the most HotSpot allocates): (2^31 − 9) / 4 = 536,870,909 values.
+     */
+    public static final long MAX_TENSOR_VALUES = (Integer.MAX_VALUE - 8L) / Float.BYTES;
+
+    /**
+     * Checks that the architecture fits the data ({@link Architecture#check}) and that none of the
+     * tensors G and D would hold exceeds {@link #MAX_TENSOR_VALUES}, from the config alone, before
+     * anything is allocated.
+     *
+     * @return the sizes of G's and D's tensors
+     * @throws BadInputException naming each oversized tensor, the keys that size it and their values
+     */
+    public static List<TensorSize> checkSizes(RunConfig.ModelConfig m, ImageShape data) {
+        Architecture a = named(m.arch());
+        a.check(m, data);
+        List<TensorSize> sizes = a.tensorSizes(m, data);
+        List<TensorSize> over = sizes.stream().filter(t -> t.elements() > MAX_TENSOR_VALUES)
+                .sorted(java.util.Comparator.comparingLong(TensorSize::elements).reversed()).toList();
+        if (!over.isEmpty()) {
+            TensorSize t = over.get(0);
+            String more = over.size() == 1 ? "" : "; " + (over.size() - 1) + " more exceed it ("
+                    + String.join(", ", over.subList(1, Math.min(over.size(), 6)).stream().map(TensorSize::name).toList())
+                    + (over.size() > 6 ? ", ..." : "") + ")";
+            throw new BadInputException(String.format("the model does not fit in memory: tensor %s would hold %s values, "
+                    + "%s%s, more than the %,d that fit one tensor (a checkpoint keeps each tensor in one Java array of 4 bytes "
+                    + "a value)%s", t.name(), t.elements() == Long.MAX_VALUE ? "more than 2^63" : String.format("%,d", t.elements()),
+                    t.keys(), keyValues(m, t.keys()), MAX_TENSOR_VALUES, more));
+        }
+        return sizes;
+    }
+
+    /** " (model.a = 1, model.b = 2)": the values of the model keys named in {@code keys}. */
+    static String keyValues(RunConfig.ModelConfig m, String keys) {
+        com.fasterxml.jackson.databind.JsonNode tree = dev.gantry.config.ConfigLoader.mapper().valueToTree(m);
+        java.util.Set<String> named = new java.util.LinkedHashSet<>();
+        java.util.regex.Matcher k = java.util.regex.Pattern.compile("model\\.([a-z_]+)").matcher(keys);
+        while (k.find()) {
+            if (tree.has(k.group(1))) {
+                named.add("model." + k.group(1) + " = " + tree.get(k.group(1)).asText());
+            }
+        }
+        return named.isEmpty() ? "" : " (" + String.join(", ", named) + ")";
     }
 
     /** The image side a model is built for: {@code model.image_size}, or the data's when 0. */

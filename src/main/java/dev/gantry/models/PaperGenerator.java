@@ -65,7 +65,11 @@ public final class PaperGenerator implements Generator {
         }
         this.output = new Dense(manager, "g.out", in, outputDim, initRange);
         if (sigmoidBias != null && sigmoidBias.length == 1) {
-            output.bias().array().addi((float) sigmoidBias[0]);
+            // Every bias at one value: 0 + b, the same bits the in-place addi gave, but an in-place
+            // op on a parameter fails on a thread whose grad mode is on (setValues turns it off).
+            float[] b = new float[outputDim];
+            java.util.Arrays.fill(b, 0f + (float) sigmoidBias[0]);
+            dev.gantry.nn.Tensors.setValues(output.bias().array(), b);
         } else if (sigmoidBias != null) {
             if (sigmoidBias.length != outputDim) {
                 throw new IllegalArgumentException(sigmoidBias.length + " output biases for " + outputDim + " outputs");
@@ -74,7 +78,7 @@ public final class PaperGenerator implements Generator {
             for (int j = 0; j < outputDim; j++) {
                 b[j] = (float) sigmoidBias[j];
             }
-            output.bias().array().set(b);
+            dev.gantry.nn.Tensors.setValues(output.bias().array(), b);
         }
     }
 

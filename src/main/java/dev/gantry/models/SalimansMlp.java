@@ -52,6 +52,35 @@ final class SalimansMlp implements Architecture {
         return new D(manager, data);
     }
 
+    @Override
+    public List<TensorSize> tensorSizes(RunConfig.ModelConfig m, ImageShape data) {
+        List<TensorSize> t = new ArrayList<>();
+        long dim = data.dim();
+        long in = m.noiseDim();
+        String inKey = "model.noise_dim";
+        for (int i = 0; i < G_WIDTHS.length; i++) {
+            dense(t, "g.h" + (i + 1), G_WIDTHS[i], in, String.valueOf(G_WIDTHS[i]) + " × " + inKey);
+            PaperMlp.batchNorm(t, "g.bn" + (i + 1), G_WIDTHS[i], 1, "", String.valueOf(G_WIDTHS[i]));
+            in = G_WIDTHS[i];
+            inKey = String.valueOf(G_WIDTHS[i]);
+        }
+        dense(t, "g.out", dim, in, "C·H·W (" + dim + ") × " + in);
+        in = dim;
+        inKey = "C·H·W (" + dim + ")";
+        for (int i = 0; i < D_WIDTHS.length; i++) {
+            dense(t, "d.h" + (i + 1), D_WIDTHS[i], in, D_WIDTHS[i] + " × " + inKey);
+            in = D_WIDTHS[i];
+            inKey = String.valueOf(D_WIDTHS[i]);
+        }
+        dense(t, "d.out", CLASSES, in, CLASSES + " × " + in);
+        return t;
+    }
+
+    private static void dense(List<TensorSize> t, String name, long out, long in, String keys) {
+        t.add(new TensorSize(name + ".weight", TensorSize.times(out, in), 1, true, keys, ""));
+        t.add(new TensorSize(name + ".bias", out, 1, true, String.valueOf(out), ""));
+    }
+
     static final class G implements Generator {
         private final ImageShape shape;
         private final int noiseDim;

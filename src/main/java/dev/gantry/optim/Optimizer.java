@@ -49,6 +49,15 @@ public abstract class Optimizer {
         };
     }
 
+    /** State arrays per parameter of the optimizer a config names (velocity; m and v), each of the parameter's size. */
+    public static int slotsPerParameter(RunConfig.OptimConfig c) {
+        return switch (c.name()) {
+            case "sgd" -> 1;
+            case "adam" -> 2;
+            default -> throw new IllegalArgumentException("unknown optimizer " + c.name());
+        };
+    }
+
     /** Applies one update from the accumulated gradients, then zeroes them. */
     public final void step(int epoch) {
         for (int i = 0; i < params.size(); i++) {

@@ -103,7 +103,7 @@ public final class RunReport {
      * already has; each such record supersedes the earlier ones from its step on, which stay in
      * the file but belong to an abandoned attempt. Records without a step are kept.
      */
-    static List<Map<String, Object>> latestTrajectory(List<Map<String, Object>> records) {
+    public static List<Map<String, Object>> latestTrajectory(List<Map<String, Object>> records) {
         List<Map<String, Object>> kept = new ArrayList<>();
         long maxStep = Long.MIN_VALUE;
         for (Map<String, Object> r : records) {

@@ -180,7 +180,12 @@ public final class Checkpoint {
         zip.putNextEntry(new ZipEntry("meta.json"));
         zip.write(mapper.writeValueAsBytes(meta));
         zip.closeEntry();
+        int written = 0;
         for (NDArray a : tensors) {
+            if (written++ == tensors.size() / 2) {
+                zip.flush();
+                dev.gantry.util.Halt.at("checkpoint-write", meta.get("step").asLong());   // crash tests: a kill inside the write
+            }
             zip.putNextEntry(new ZipEntry("tensors/" + a.getName()));
             byte[] bytes = bytes(a);
             if (!sha256(bytes).equals(sums.get(a.getName()))) {
@@ -213,9 +218,34 @@ public final class Checkpoint {
         t.setPosition(step, epoch, stepInEpoch, meta.get("updates_g").asLong(), meta.get("updates_d").asLong());
     }
 
-    /** The shape of the images a checkpoint's generator makes (checkpoints before channels: 1×rows×cols). */
-    public static ImageShape dataShape(JsonNode meta) {
-        return new ImageShape(meta.path("data_channels").asInt(1), meta.path("data_rows").asInt(28), meta.path("data_cols").asInt(28));
+    /**
+     * The shape of the images a checkpoint's generator makes (checkpoints before channels: 1×rows×cols;
+     * before sizes: 1×28×28).
+     *
+     * @throws BadInputException naming {@code file} if a size is given but is not a positive
+     *     integer, or one image has more values than a Java array holds
+     */
+    public static ImageShape dataShape(JsonNode meta, Path file) {
+        String where = "checkpoint " + file + ": meta.json";
+        int c = size(meta, "data_channels", 1, where);
+        int h = size(meta, "data_rows", 28, where);
+        int w = size(meta, "data_cols", 28, where);
+        if ((long) c * h * w > Integer.MAX_VALUE - 8) {
+            throw new BadInputException(where + ": images of 'data_channels' × 'data_rows' × 'data_cols' = " + c + "×" + h + "×" + w
+                    + " hold more values than one Java array (2^31 − 9)");
+        }
+        return new ImageShape(c, h, w);
+    }
+
+    private static int size(JsonNode meta, String key, int absent, String where) {
+        JsonNode v = meta.get(key);
+        if (v == null) {
+            return absent;
+        }
+        if (!v.isIntegralNumber() || !v.canConvertToInt() || v.asInt() <= 0) {
+            throw new BadInputException(where + ": '" + key + "' must be a positive integer, found " + v);
+        }
+        return v.asInt();
     }
 
     /**
@@ -226,7 +256,7 @@ public final class Checkpoint {
         JsonNode meta = readMeta(file);
         RunConfig config = config(file);
         int classes = config.model().conditional() ? dev.gantry.data.Datasets.of(config).classNames().size() : 0;
-        Generator g = Models.generator(manager, config.model(), dataShape(meta), classes);
+        Generator g = Models.generator(manager, config.model(), dataShape(meta, file), classes);
         List<NDArray> tensors = new ArrayList<>();
         g.params().stream().map(Param::array).forEach(tensors::add);
         tensors.addAll(g.buffers());
@@ -242,7 +272,7 @@ public final class Checkpoint {
         JsonNode meta = readMeta(file);
         RunConfig config = config(file);
         int classes = config.model().conditional() ? dev.gantry.data.Datasets.of(config).classNames().size() : 0;
-        Discriminator d = Models.discriminator(manager, config.model(), dataShape(meta), classes, "bigan".equals(config.loss().name()));
+        Discriminator d = Models.discriminator(manager, config.model(), dataShape(meta, file), classes, "bigan".equals(config.loss().name()));
         List<NDArray> tensors = new ArrayList<>();
         d.params().stream().map(Param::array).forEach(tensors::add);
         tensors.addAll(d.buffers());
@@ -263,7 +293,7 @@ public final class Checkpoint {
             throw new BadInputException(file + ": this run trained no inference network (model.inferer = false);"
                     + " train one with --set model.inferer=true");
         }
-        ImageShape shape = dataShape(meta);
+        ImageShape shape = dataShape(meta, file);
         var m = config.model();
         dev.gantry.models.Inferer q = new dev.gantry.models.Inferer(manager, shape, m.noiseDim(), m.qHidden(), m.qLayers());
         load(file, meta, q.params().stream().map(Param::array).toList());
@@ -287,11 +317,20 @@ public final class Checkpoint {
                     throw new BadInputException("checkpoint " + file + " has no tensor '" + name
                             + "': it was made by a different model or optimizer");
                 }
+                if (!shapeNode.isArray()) {
+                    throw new BadInputException("checkpoint " + file + ": meta.json gives tensor '" + name + "' the shape " + shapeNode
+                            + "; expected an array of sizes, e.g. " + a.getShape());
+                }
                 long[] shape = new long[shapeNode.size()];
                 for (int i = 0; i < shape.length; i++) {
-                    shape[i] = shapeNode.get(i).asLong();
+                    JsonNode d = shapeNode.get(i);
+                    if (!d.isIntegralNumber() || !d.canConvertToLong() || d.asLong() < 0) {
+                        throw new BadInputException("checkpoint " + file + ": meta.json gives tensor '" + name + "' the shape " + shapeNode
+                                + "; expected non-negative integer sizes, e.g. " + a.getShape());
+                    }
+                    shape[i] = d.asLong();
                 }
-                if (!shapeNode.isArray() || !Arrays.equals(shape, a.getShape().getShape())) {
+                if (!Arrays.equals(shape, a.getShape().getShape())) {
                     throw new BadInputException("checkpoint " + file + ": tensor '" + name + "' has shape "
                             + Arrays.toString(shape) + ", expected " + a.getShape());
                 }
@@ -327,7 +366,7 @@ public final class Checkpoint {
             throw new BadInputException("checkpoint " + file + " is unreadable: " + e.getMessage(), e);
         }
         for (int i = 0; i < tensors.size(); i++) {
-            tensors.get(i).set(decoded.get(i));
+            dev.gantry.nn.Tensors.setValues(tensors.get(i), decoded.get(i));
         }
     }
 

@@ -165,6 +165,62 @@ public final class RunDirectory {
         appendLine(dir.resolve(METRICS), metric);
     }
 
+    /**
+     * The names ({@code "metric"}) of the records in metrics.jsonl for {@code step}; lines that do
+     * not parse are skipped (they hold no record to find).
+     */
+    public Set<String> metricsAt(long step) {
+        Path file = dir.resolve(METRICS);
+        Set<String> names = new java.util.HashSet<>();
+        if (!Files.isRegularFile(file)) {
+            return names;
+        }
+        String text;
+        try {
+            text = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);   // malformed bytes decode as U+FFFD
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+        for (String line : text.split("\n")) {
+            try {
+                JsonNode o = LENIENT.readTree(line);
+                if (o != null && o.path("step").canConvertToLong() && o.path("step").asLong() == step && o.path("metric").isTextual()) {
+                    names.add(o.path("metric").asText());
+                }
+            } catch (IOException e) {
+                // not a record
+            }
+        }
+        return names;
+    }
+
+    /** The records (non-blank lines) of one of the run's JSON Lines files; 0 if it does not exist. */
+    public long recordCount(String name) throws IOException {
+        Path file = dir.resolve(name);
+        if (!Files.isRegularFile(file)) {
+            return 0;
+        }
+        try (Stream<String> lines = new String(Files.readAllBytes(file), StandardCharsets.UTF_8).lines()) {
+            return lines.filter(l -> !l.isBlank()).count();
+        }
+    }
+
+    /**
+     * Empties one of the run's JSON Lines files (for a run that starts again from step 0; hold the
+     * {@link #lock}); returns how many records it held.
+     */
+    public long clearRecords(String name) throws IOException {
+        long n = recordCount(name);
+        Path file = dir.resolve(name);
+        if (Files.isRegularFile(file) && Files.size(file) > 0) {
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                ch.truncate(0);
+                ch.force(true);
+            }
+        }
+        return n;
+    }
+
     /** Appends one alarm or event to events.jsonl. */
     public void appendEvent(ObjectNode event) {
         appendLine(dir.resolve(EVENTS), event);

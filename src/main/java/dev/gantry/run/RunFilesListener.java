@@ -34,6 +34,7 @@ public final class RunFilesListener implements TrainingListener {
     public void onStep(TrainingView t, StepStats stats) {
         if (stats != null) {
             run.appendStats(stats);
+            dev.gantry.util.Halt.at("stats", stats.step());   // crash tests: a kill in the middle of an epoch
         }
     }
 
@@ -69,6 +70,7 @@ public final class RunFilesListener implements TrainingListener {
     private void checkpoint(TrainingView t) {
         try {
             Path file = Checkpoint.save(t.state(), run.checkpoints());
+            dev.gantry.util.Halt.at("checkpoint-visible", t.step());   // crash tests: a kill before the epoch's monitors
             int keepEvery = t.config().train().keepEvery();
             long stepsPerEpoch = t.stepsPerEpoch();
             Checkpoint.prune(run.checkpoints(), t.config().train().checkpointKeep(),

@@ -117,6 +117,7 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
      *     the data's shape, or the loss asks what the model cannot give
      */
     public GanTrainer(RunConfig config, ImageSet data) {
+        Footprint.check(config, data.shape());   // before the first allocation: sizes the memory cannot hold are refused
         this.config = config;
         this.data = data;
         this.manager = NDManager.newBaseManager();

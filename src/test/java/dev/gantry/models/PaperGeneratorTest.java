@@ -116,6 +116,28 @@ class PaperGeneratorTest {
         }
     }
 
+    /**
+     * Found by ReaderFuzzTest: on a thread of its own (PyTorch's grad mode on) a generator with the
+     * scalar output bias failed to build ("a leaf Variable that requires grad is being used in an
+     * in-place operation"), so a checkpoint of an old run could not be sampled there.
+     */
+    @Test
+    void bothOutputBiasesBuildOnAThreadWithGradModeOnAndMatchTheEngineThread() throws Exception {
+        ImageSet images = new ImageSet("t", new ImageShape(1, 2, 3), 2, new float[] {0f, 0.2f, 0.5f, 0.1f, 0.9f, 1f,
+                0.3f, 0.2f, 0.5f, 0.6f, 0.9f, 1f}, null);
+        for (String bias : List.of("scalar", "per_pixel")) {
+            RunConfig.ModelConfig c = ConfigLoader.load("tiny", null,
+                    List.of("model.g_hidden=4", "model.noise_dim=3", "model.g_output_bias=" + bias)).model();
+            try (NDManager m = NDManager.newBaseManager()) {
+                float[] here = Models.build(m, c, images.shape(), PixelMeans.of(images)).generator().params().get(5).array().toFloatArray();
+                float[] there = java.util.concurrent.CompletableFuture.supplyAsync(() ->
+                        Models.build(m, c, images.shape(), PixelMeans.of(images)).generator().params().get(5).array().toFloatArray())
+                        .get(60, java.util.concurrent.TimeUnit.SECONDS);
+                assertThat(there).as(bias).containsExactly(here);
+            }
+        }
+    }
+
     @Test
     void logitIsClippedAtOneInTenMillion() {
         assertThat(PaperGenerator.logit(0.13)).isCloseTo(Math.log(0.13 / 0.87), within(1e-12));   // ≈ −1.9010

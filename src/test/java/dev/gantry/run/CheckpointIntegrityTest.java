@@ -195,6 +195,29 @@ class CheckpointIntegrityTest {
         assertRefused(() -> generator(f), f, "'" + key + "'");
     }
 
+    /** Found by ReaderFuzzTest: a shape given as an object ended in a NullPointerException (exit 1). */
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"a\":1}", "{\"0\":32,\"1\":32}", "\"32x32\"", "32", "[32.5,32]", "[\"32\",32]", "[32,null]", "[-32,-32]"})
+    void aTensorShapeThatIsNotAnArrayOfNonNegativeIntegersIsRefused(String json, @TempDir Path dir) throws IOException {
+        JsonNode value = ConfigLoader.mapper().readTree(json);
+        Path f = withMeta(dir, meta -> ((ObjectNode) meta.get("tensors")).set("g.h2.weight", value));
+        assertRefused(() -> restore(f), f, "'g.h2.weight'", "shape");
+        assertRefused(() -> generator(f), f, "'g.h2.weight'", "shape");
+    }
+
+    /**
+     * Found by ReaderFuzzTest: data_channels 0 or "NaN" ended in an IllegalArgumentException, and
+     * data_cols 1e999 (read as 2^31 − 1) in an overflowing image size; both exit 1.
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {"data_channels|0", "data_channels|-1", "data_channels|\"NaN\"", "data_channels|1.5",
+            "data_rows|\"28\"", "data_cols|1e999", "data_rows|2147483647", "data_cols|null"})
+    void anImageShapeThatIsNotPositiveIntegersIsRefusedBySampling(String key, String json, @TempDir Path dir) throws IOException {
+        JsonNode value = ConfigLoader.mapper().readTree(json);
+        Path f = withMeta(dir, meta -> meta.set(key, value));
+        assertRefused(() -> generator(f), f, "'" + key + "'");
+    }
+
     @Test
     void aStepThatDiffersFromTheFileNameIsRefused(@TempDir Path dir) throws IOException {
         Path f = withMeta(dir, meta -> meta.put("step", 0));
