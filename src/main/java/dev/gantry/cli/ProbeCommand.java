@@ -109,7 +109,8 @@ public final class ProbeCommand implements Callable<Integer> {
             double classifierError = Double.NaN;
             if ("semi-supervised".equals(config.loss().name())) {
                 classifierError = classifierError(trained, manager, test);
-                System.out.printf(java.util.Locale.ROOT, "D's own classifier (trained with %d labels): test error %.2f %% (%d of %d)%n",
+                (json.json ? System.err : System.out).printf(java.util.Locale.ROOT,   // --json keeps stdout to JSON lines
+                        "D's own classifier (trained with %d labels): test error %.2f %% (%d of %d)%n",
                         config.data().labelled(), 100 * classifierError, Math.round(classifierError * test.n()), test.n());
             }
             for (int n : labels) {
