@@ -53,11 +53,11 @@ class BoundsCliTest {
      */
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-            "tiny|model.g_hidden=1000000000|model.g_hidden|536,870,909 values fit one tensor",
-            "tiny|model.noise_dim=2000000000|model.noise_dim|536,870,909 values fit one tensor",
-            "tiny|model.d_units=1000000000|model.d_units|536,870,909 values fit one tensor",
+            "tiny|model.g_hidden=1000000000|model.g_hidden|536,870,909 that fit one tensor",
+            "tiny|model.noise_dim=2000000000|model.noise_dim|536,870,909 that fit one tensor",
+            "tiny|model.d_units=1000000000|model.d_units|536,870,909 that fit one tensor",
             "tiny|model.g_layers=1000000000|model.g_layers|maximum of",
-            "tiny-dcgan|model.width=1000000000|model.width|536,870,909 values fit one tensor",
+            "tiny-dcgan|model.width=1000000000|model.width|536,870,909 that fit one tensor",
             "tiny-dcgan|model.depth=33|model.depth|depth is at most",
             "tiny|data.train_size=1000000000|data.train_size|at most data.train_size = 2,739,137",
             "tiny|data.train_size=1000000000,train.batch_size=1000000000|train.batch_size|at most train.batch_size = 684,784",
