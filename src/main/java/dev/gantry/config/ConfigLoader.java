@@ -235,6 +235,9 @@ public final class ConfigLoader {
         } else if (current.isTextual()) {
             if (!value.isTextual()) expected = "a string";
         }
+        if (expected == null && value.isNumber() && !Double.isFinite(value.asDouble())) {
+            expected = "a finite number";   // 1e999 reads as Infinity
+        }
         if (expected != null) {
             throw new BadInputException("config key '" + key + "' in " + source + ": expected " + expected + ", got " + value);
         }

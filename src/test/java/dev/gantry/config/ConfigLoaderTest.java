@@ -36,6 +36,17 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aNumberTooLargeForADoubleIsRefusedNamingTheKey(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("c.json");
+        Files.writeString(f, "{\"model\": {\"init_std\": 1e999}}");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ConfigLoader.load("dcgan-mnist", f, List.of()))
+                .isInstanceOf(dev.gantry.BadInputException.class).hasMessageContaining("model.init_std").hasMessageContaining("finite");
+        Files.writeString(f, "{\"train\": {\"epochs\": 1e999}}");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ConfigLoader.load("tiny", f, List.of()))
+                .isInstanceOf(dev.gantry.BadInputException.class).hasMessageContaining("train.epochs");
+    }
+
+        @Test
     void aConfigWrittenBeforeThePerPixelBiasKeepsTheScalarItWasTrainedWith(@TempDir Path dir) throws Exception {
         RunConfig now = ConfigLoader.load("paper-mnist", null, List.of());
         com.fasterxml.jackson.databind.node.ObjectNode tree = ConfigLoader.mapper().valueToTree(now);
