@@ -91,7 +91,8 @@ public record RunConfig(
             @JsonPropertyDescription("write a stats.jsonl line every N steps") int statsEvery,
             @JsonPropertyDescription("how many checkpoints to keep (newest)") int checkpointKeep,
             @JsonPropertyDescription("also keep for good the checkpoint of every N-th epoch (0 = none), for choosing one later") int keepEvery,
-            @JsonPropertyDescription("side of the square sample grid written every epoch") int gridSide) {}
+            @JsonPropertyDescription("side of the square sample grid written every epoch") int gridSide,
+            @JsonPropertyDescription("how a step's gradients are computed: hand (G's and D's layers back-propagated by hand where the models allow it: paper-mlp without conditioning, spectral norm, gradient penalty, Q or labels; else autograd) | autograd (the engine's autograd for every step, Gantry before December 2026; a config written before this key existed reads as autograd)") String backward) {}
 
     /** Evaluations run while training. */
     public record MonitorConfig(
@@ -137,7 +138,7 @@ public record RunConfig(
                         64, 0, 4, false, 0.02, 0.2, 0, false, false, 1200, 2),
                 new LossConfig("gan", "non-saturating", 0.5, 0, 0),
                 new OptimConfig("sgd", 0.1, 1.000004, 1e-6, 0.5, 0.7, 1, 250, 0.5, 0.999, 1e-8),
-                new TrainConfig(25, 100, "simultaneous", 1, 50, 3, 0, 10),
+                new TrainConfig(25, 100, "simultaneous", 1, 50, 3, 0, 10, "hand"),
                 new MonitorConfig(1, 100, 0.2, 10_000, "", 0),
                 new DiagnosticsConfig(true, 0.05, 0.05, 0.4, 0.8));
     }
@@ -157,6 +158,7 @@ public record RunConfig(
         positive(errors, "model.g_layers", model.gLayers());
         oneOf(errors, "model.g_output", model.gOutput(), "sigmoid", "linear");
         oneOf(errors, "model.g_output_bias", model.gOutputBias(), "per_pixel", "scalar");
+        oneOf(errors, "train.backward", train.backward(), "hand", "autograd");
         positive(errors, "model.d_layers", model.dLayers());
         positive(errors, "model.g_hidden", model.gHidden());
         positive(errors, "model.d_units", model.dUnits());
