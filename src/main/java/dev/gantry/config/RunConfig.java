@@ -173,7 +173,12 @@ public record RunConfig(
         if (model.qHidden() <= 0) errors.add("model.q_hidden must be > 0 (got " + model.qHidden() + ")");
         if (model.qLayers() < 0) errors.add("model.q_layers must be >= 0 (got " + model.qLayers() + ")");
         if (model.imageSize() < 0) errors.add("model.image_size must be >= 0 (got " + model.imageSize() + ")");
-        oneOf(errors, "loss.name", loss.name(), "gan", "wasserstein", "hinge", "least-squares", "bigan", "semi-supervised");
+        // The loss registry, not a fixed list: a loss registered from Java code (Losses.register) is valid too.
+        List<String> losses = dev.gantry.losses.Losses.names();
+        if (!losses.contains(loss.name())) {
+            errors.add("loss.name must be one of " + String.join(", ", losses) + " (got '" + loss.name() + "'; a loss of your own"
+                    + " is registered from Java with Gantry.registerLoss, in every process that trains or loads a run naming it)");
+        }
         if ("semi-supervised".equals(loss.name())) {
             if (!"ssgan-mlp".equals(model.arch())) errors.add("loss.name = semi-supervised needs a classifying D: model.arch = ssgan-mlp (got " + model.arch() + ")");
             if (!"alternating".equals(train.schedule())) errors.add("loss.name = semi-supervised: train.schedule must be alternating (got " + train.schedule() + ")");
