@@ -20,13 +20,14 @@ public record Progress(long step, int epoch, int stepInEpoch, int stepsPerEpoch,
                        double lossD, double lossG, double dReal, double dFake, double samplesPerSecond) {
 
     /**
-     * One line, as the command line's summary words it.
+     * One line, as the command line's summary words it, with the epoch in progress (or just
+     * completed) counted from 1.
      *
-     * @return e.g. {@code epoch 1/2 step 10: loss_d 0.6931 loss_g 0.6931 D(x) 0.500 D(G(z)) 0.500}
+     * @return e.g. {@code epoch 2/2 step 20: loss_d 0.6843 loss_g 0.6936 D(x) 0.509 D(G(z)) 0.500}
      */
     @Override
     public String toString() {
         return String.format(java.util.Locale.ROOT, "epoch %d/%d step %d: loss_d %.4f loss_g %.4f D(x) %.3f D(G(z)) %.3f",
-                epoch, targetEpochs, step, lossD, lossG, dReal, dFake);
+                stepInEpoch > 0 ? epoch + 1 : epoch, targetEpochs, step, lossD, lossG, dReal, dFake);
     }
 }
