@@ -106,6 +106,14 @@ public final class TrainingSession {
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             return trainAndReport(run, trainer, targetEpochs, files, hook, log);
+        } catch (RuntimeException | Error e) {
+            // A listener (or the loop) failed: no Ctrl-C is pending for this trainer any more.
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the JVM is already exiting; the hook finds the latch released below
+            }
+            throw e;
         } finally {
             if (classifier != null) {
                 classifier.close();

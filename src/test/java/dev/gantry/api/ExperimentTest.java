@@ -189,6 +189,20 @@ class ExperimentTest {
     }
 
     @Test
+    void aListenerThatThrowsStopsTrainingWithItsExceptionAndTheEpochsCheckpointStays() {
+        Path dir = shared.resolve("listener-throws");
+        IllegalStateException boom = new IllegalStateException("the user's listener gave up");
+        Experiment e = Gantry.experiment("tiny").optRunDirectory(dir).optSet("monitor.parzen_every", 0)
+                .optListener(TrainingListener.everyEpoch(p -> {
+                    throw boom;
+                }))
+                .build();
+        assertThatThrownBy(e::train).isSameAs(boom);
+        assertThat(dir.resolve("checkpoints/step-000000010.ckpt")).isRegularFile();
+        assertThat(dir.resolve("checkpoints/step-000000020.ckpt")).doesNotExist();
+    }
+
+    @Test
     void theBuilderResolvesTheConfigAsTheCommandLine() {
         Experiment e = Gantry.experiment("tiny").optSet("optim.lr", 0.05).optSet("model.noise", "normal").optSeed(11).optEpochs(3).build();
         assertThat(e.get("optim.lr")).isEqualTo("0.05");
