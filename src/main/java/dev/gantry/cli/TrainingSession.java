@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Runs a trainer inside a run directory with the standard listeners, Ctrl-C handling and the
  * report: the one training path of {@code gantry train}, {@code gantry resume} and the Java API
- * ({@code dev.gantry.api.Experiment}). Internal: public only for the API.
+ * (its {@code Experiment.train()}). Internal: public only for the API.
  */
 public final class TrainingSession {
 

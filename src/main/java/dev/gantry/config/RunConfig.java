@@ -121,6 +121,17 @@ public record RunConfig(
             "diagnostics.enabled", "diagnostics.vanishing_score", "diagnostics.vanishing_grad_ratio", "diagnostics.collapse_ratio",
             "diagnostics.collapse_class_fraction");
 
+    /** Names of losses registered from Java code (Losses.register), which loss.name accepts beside Gantry's own. */
+    private static final java.util.Set<String> REGISTERED_LOSSES = java.util.Collections.synchronizedSet(new java.util.LinkedHashSet<>());
+
+    /**
+     * From now on (in this process) {@code loss.name} accepts {@code name}: called by the loss
+     * registry when code outside Gantry registers a loss.
+     */
+    public static void acceptLossName(String name) {
+        REGISTERED_LOSSES.add(name);
+    }
+
     /** Largest sample grid: 64² = 4,096 images a grid. */
     public static final int MAX_GRID_SIDE = 64;
 
@@ -173,8 +184,8 @@ public record RunConfig(
         if (model.qHidden() <= 0) errors.add("model.q_hidden must be > 0 (got " + model.qHidden() + ")");
         if (model.qLayers() < 0) errors.add("model.q_layers must be >= 0 (got " + model.qLayers() + ")");
         if (model.imageSize() < 0) errors.add("model.image_size must be >= 0 (got " + model.imageSize() + ")");
-        // The loss registry, not a fixed list: a loss registered from Java code (Losses.register) is valid too.
-        List<String> losses = dev.gantry.losses.Losses.names();
+        List<String> losses = new ArrayList<>(List.of("gan", "wasserstein", "hinge", "least-squares", "bigan", "semi-supervised"));
+        losses.addAll(REGISTERED_LOSSES);   // those registered from Java code (Losses.register)
         if (!losses.contains(loss.name())) {
             errors.add("loss.name must be one of " + String.join(", ", losses) + " (got '" + loss.name() + "'; a loss of your own"
                     + " is registered from Java with Gantry.registerLoss, in every process that trains or loads a run naming it)");

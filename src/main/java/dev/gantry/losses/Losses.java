@@ -58,6 +58,7 @@ public final class Losses {
                     + "); choose another name");
         }
         REGISTRY.put(name, factory);
+        RunConfig.acceptLossName(name);
     }
 
     /**
