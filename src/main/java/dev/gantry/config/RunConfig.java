@@ -122,6 +122,17 @@ public record RunConfig(
             "diagnostics.enabled", "diagnostics.vanishing_score", "diagnostics.vanishing_grad_ratio", "diagnostics.collapse_ratio",
             "diagnostics.collapse_class_fraction");
 
+    /** Names of losses registered from Java code (Losses.register), which loss.name accepts beside Gantry's own. */
+    private static final java.util.Set<String> REGISTERED_LOSSES = java.util.Collections.synchronizedSet(new java.util.LinkedHashSet<>());
+
+    /**
+     * From now on (in this process) {@code loss.name} accepts {@code name}: called by the loss
+     * registry when code outside Gantry registers a loss.
+     */
+    public static void acceptLossName(String name) {
+        REGISTERED_LOSSES.add(name);
+    }
+
     /** Largest sample grid: 64² = 4,096 images a grid. */
     public static final int MAX_GRID_SIDE = 64;
 
@@ -175,7 +186,12 @@ public record RunConfig(
         if (model.qHidden() <= 0) errors.add("model.q_hidden must be > 0 (got " + model.qHidden() + ")");
         if (model.qLayers() < 0) errors.add("model.q_layers must be >= 0 (got " + model.qLayers() + ")");
         if (model.imageSize() < 0) errors.add("model.image_size must be >= 0 (got " + model.imageSize() + ")");
-        oneOf(errors, "loss.name", loss.name(), "gan", "wasserstein", "hinge", "least-squares", "bigan", "semi-supervised");
+        List<String> losses = new ArrayList<>(List.of("gan", "wasserstein", "hinge", "least-squares", "bigan", "semi-supervised"));
+        losses.addAll(REGISTERED_LOSSES);   // those registered from Java code (Losses.register)
+        if (!losses.contains(loss.name())) {
+            errors.add("loss.name must be one of " + String.join(", ", losses) + " (got '" + loss.name() + "'; a loss of your own"
+                    + " is registered from Java with Gantry.registerLoss, in every process that trains or loads a run naming it)");
+        }
         if ("semi-supervised".equals(loss.name())) {
             if (!"ssgan-mlp".equals(model.arch())) errors.add("loss.name = semi-supervised needs a classifying D: model.arch = ssgan-mlp (got " + model.arch() + ")");
             if (!"alternating".equals(train.schedule())) errors.add("loss.name = semi-supervised: train.schedule must be alternating (got " + train.schedule() + ")");
