@@ -83,6 +83,7 @@ public final class BenchCommand extends CommandGroup {
             }
             double[] stepMs = new double[blocks];
             double[] mmMs = new double[blocks];
+            dev.gantry.train.PhaseTimes phases = new dev.gantry.train.PhaseTimes();
             List<MatMul> products;
             double flops;
             boolean hand;
@@ -103,6 +104,13 @@ public final class BenchCommand extends CommandGroup {
                     stepMs[b] = (System.nanoTime() - t0) / 1e6 / steps;
                     mmMs[b] = timeProducts(nd, operands, steps) / steps;
                 }
+                // The breakdown comes from blocks of their own: reading the clock between phases
+                // is not free, and the timed blocks above do not read it.
+                trainer.timePhases(phases);
+                for (int b = 0; b < blocks; b++) {
+                    trainer.train(trainer.epoch() + 1);
+                }
+                trainer.timePhases(null);
             }
             double step = median(stepMs);
             double mm = median(mmMs);
@@ -120,6 +128,8 @@ public final class BenchCommand extends CommandGroup {
                 o.put("matmul_gflops", flops / 1e9 / (mm / 1e3));
                 o.put("backward", hand ? "hand" : "autograd");
                 o.put("target_ratio", 1.2);
+                var parts = o.putObject("phases_ms");
+                phases.perStepMillis().forEach(parts::put);
                 System.out.println(o.toString());
             } else {
                 System.out.printf("preset %s, batch %d, schedule %s, backward %s, threads %s, %d blocks of %d steps (median block)%n",
@@ -129,6 +139,8 @@ public final class BenchCommand extends CommandGroup {
                         products.size(), flops / 1e9, mm, flops / 1e9 / (mm / 1e3));
                 System.out.printf("full training step:          %.2f ms%n", step);
                 System.out.printf("ratio step / matrix products: %.3f (target <= 1.2)%n", ratio);
+                System.out.printf("where a step's time goes (%d more blocks, the clock read between phases; the products are inside them):%n", blocks);
+                phases.perStepMillis().forEach((k, v) -> System.out.printf("  %-36s %8.2f ms%n", k, v));
             }
             return Main.OK;
         }

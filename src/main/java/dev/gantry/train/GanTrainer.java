@@ -67,6 +67,7 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
     private final int[] labelledRows;   // semi-supervised: the rows that keep their labels, or null
     private final Optimizer optQ;
     private final boolean hand;         // gradients by the models' hand-written backward passes (train.backward = hand)
+    private PhaseTimes phases;          // or null: no clock read
 
     /**
      * Salimans et al.'s supervised term: the cross-entropy of D's class logits on a minibatch of the
@@ -189,6 +190,17 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
     /** Whether this trainer's steps use the hand-written backward passes ({@link #handBackward}). */
     public boolean usesHandBackward() {
         return hand;
+    }
+
+    /** Times the phases of every following step into {@code times} (null: stop timing). */
+    public void timePhases(PhaseTimes times) {
+        this.phases = times;
+    }
+
+    private void lap(String phase) {
+        if (phases != null) {
+            phases.lap(phase);
+        }
     }
 
     public GanTrainer addListener(TrainingListener listener) {
@@ -316,6 +328,9 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
         double lr = optG.learningRate();
         double momentum = optG.momentum(epoch);
         StepStats stats;
+        if (phases != null) {
+            phases.start();
+        }
         try (NDManager sm = manager.newSubManager()) {
             boolean alternating = "alternating".equals(config.train().schedule());
             Scalars s;
@@ -341,6 +356,7 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
                         lr, momentum, sps);
             }
         }
+        lap("the rest (freeing arrays)");
         return stats;
     }
 
@@ -373,7 +389,9 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
                 // E's objective: make D call (x, E(x)) fake, through the same frozen D.
                 lossG = lossG.add(objective.generatorLoss(discriminator.logits(x, ex, realMasks, true).neg()));
             }
+            lap("forward (autograd graph)");
             gc.backward(lossD.add(lossG));
+            lap("backward (autograd)");
             if (wantStats) {
                 s.read(lossD, lossG, realLogits, fakeLogitsD);
             }
@@ -382,9 +400,12 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
             s.gradNormG = gradNorm(generator.params());
             s.gradNormD = gradNorm(discriminator.params());
         }
+        lap("statistics");
         optD.step(epoch);
         objective.afterDiscriminatorStep(discriminator);
+        lap("D update");
         optG.step(epoch);
+        lap("G update");
         if (joint) {
             optQ.step(epoch);
         } else {
@@ -412,14 +433,18 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
                 if (labelledRows != null) {
                     lossD = lossD.add(supervised(sm, b));
                 }
+                lap("forward (autograd graph)");
                 gc.backward(lossD);
+                lap("backward (autograd)");
                 if (wantStats && i == k - 1) {
                     s.read(lossD, null, realLogits, fakeLogits);
                     s.gradNormD = gradNorm(discriminator.params());
                 }
             }
+            lap("statistics");
             optD.step(epoch);
             objective.afterDiscriminatorStep(discriminator);
+            lap("D update");
         }
         // Descend G's objective through the frozen discriminator, on fresh noise.
         NDArray z;
@@ -439,13 +464,17 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
                 NDArray ex = inferer.forward(x, false);
                 lossG = lossG.add(objective.generatorLoss(discriminator.logits(x, ex, discriminator.sampleMasks(sm, b), true).neg()));
             }
+            lap("forward (autograd graph)");
             gc.backward(lossG);
+            lap("backward (autograd)");
             if (wantStats) {
                 s.lossG = lossG.getFloat();
                 s.gradNormG = gradNorm(generator.params());
             }
         }
+        lap("statistics");
         optG.step(epoch);
+        lap("G update");
         if (joint) {
             optQ.step(epoch);
         } else {
@@ -465,23 +494,36 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
         var pd = (dev.gantry.models.PaperDiscriminator) discriminator;
         NDArray x = batch(sm, order, stepInEpoch).images();                           // [B, C, H, W]
         NDArray z = generator.sampleNoise(sm, b);                                       // [B, noiseDim]
+        lap("batch and noise");
         var gt = pg.trace(z);
         NDArray fake = gt.output();                                                     // [B, C, H, W]
+        lap("G forward");
         NDList masks = joinMasks(discriminator.sampleMasks(sm, b), discriminator.sampleMasks(sm, b));
+        lap("dropout masks");
         var dt = pd.trace(x.concat(fake, 0), masks);                                    // 2B rows: real, then fake
+        lap("D forward");
         LogitGradients lg = logitGradients(dt.logits().get("0:" + b), dt.logits().get(b + ":" + 2 * b), true, true);
+        lap("loss gradients at the logits");
         List<NDArray> gradsD = dt.parameterGradients(lg.real.concat(lg.fake));
-        List<NDArray> gradsG = gt.backward(dt.rows(b, 2L * b).inputGradient(lg.generator));
+        lap("D backward");
+        NDArray gx = dt.rows(b, 2L * b).inputGradient(lg.generator);
+        lap("D input gradient");
+        List<NDArray> gradsG = gt.backward(gx);
+        lap("G backward");
         Scalars s = new Scalars();
         if (wantStats) {
             s.readHand(lg);
             s.gradNormG = normOf(gradsG);
             s.gradNormD = normOf(gradsD);
         }
+        lap("statistics");
         optD.step(epoch, gradsD);
         objective.afterDiscriminatorStep(discriminator);
+        lap("D update");
         optG.step(epoch, gradsG);
+        lap("G update");
         trainInferer(fake, z);
+        lap("Q step");
         return s;
     }
 
@@ -493,30 +535,51 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
         int k = batchesPerStep();
         for (int i = 0; i < k; i++) {
             NDArray x = batch(sm, order, stepInEpoch * k + i).images();
-            NDArray fake = pg.trace(generator.sampleNoise(sm, b)).output();           // G's training pass, not differentiated
+            NDArray zd = generator.sampleNoise(sm, b);
+            lap("batch and noise");
+            NDArray fake = pg.trace(zd).output();                                     // G's training pass, not differentiated
+            lap("G forward");
             NDList masks = joinMasks(discriminator.sampleMasks(sm, b), discriminator.sampleMasks(sm, b));
+            lap("dropout masks");
             var dt = pd.trace(x.concat(fake, 0), masks);
+            lap("D forward");
             LogitGradients lg = logitGradients(dt.logits().get("0:" + b), dt.logits().get(b + ":" + 2 * b), true, false);
+            lap("loss gradients at the logits");
             List<NDArray> gradsD = dt.parameterGradients(lg.real.concat(lg.fake));
+            lap("D backward");
             if (wantStats && i == k - 1) {
                 s.readHand(lg);
                 s.gradNormD = normOf(gradsD);
             }
+            lap("statistics");
             optD.step(epoch, gradsD);
             objective.afterDiscriminatorStep(discriminator);
+            lap("D update");
         }
         NDArray z = generator.sampleNoise(sm, b);
+        lap("batch and noise");
         var gt = pg.trace(z);
         NDArray fake = gt.output();
-        var dt = pd.trace(fake, discriminator.sampleMasks(sm, b));
+        lap("G forward");
+        NDList masks = discriminator.sampleMasks(sm, b);
+        lap("dropout masks");
+        var dt = pd.trace(fake, masks);
+        lap("D forward");
         LogitGradients lg = logitGradients(null, dt.logits(), false, true);
-        List<NDArray> gradsG = gt.backward(dt.inputGradient(lg.generator));
+        lap("loss gradients at the logits");
+        NDArray gx = dt.inputGradient(lg.generator);
+        lap("D input gradient");
+        List<NDArray> gradsG = gt.backward(gx);
+        lap("G backward");
         if (wantStats) {
             s.lossG = lg.lossG;
             s.gradNormG = normOf(gradsG);
         }
+        lap("statistics");
         optG.step(epoch, gradsG);
+        lap("G update");
         trainInferer(fake, z);
+        lap("Q step");
         return s;
     }
 

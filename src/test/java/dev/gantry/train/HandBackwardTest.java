@@ -111,6 +111,31 @@ class HandBackwardTest {
     }
 
     @Test
+    void phaseTimesCoverTheStepsTheyWatched() {
+        for (String backward : List.of("hand", "autograd")) {
+            RunConfig c = ConfigLoader.load("tiny", null, List.of("train.backward=" + backward, "monitor.parzen_every=0"));
+            try (GanTrainer t = new GanTrainer(c, Datasets.trainingSet(c, QUIET))) {
+                PhaseTimes times = new PhaseTimes();
+                t.timePhases(times);
+                long t0 = System.nanoTime();
+                t.train(1);
+                double wallPerStep = (System.nanoTime() - t0) / 1e6 / t.stepsPerEpoch();
+                var ms = times.perStepMillis();
+                assertThat(ms).containsKeys("D update", "G update");
+                assertThat(ms).containsKeys(backward.equals("hand")
+                        ? new String[] {"G forward", "D forward", "D backward", "D input gradient", "G backward"}
+                        : new String[] {"forward (autograd graph)", "backward (autograd)"});
+                assertThat(ms.values()).allSatisfy(v -> assertThat(v).isGreaterThanOrEqualTo(0.0));
+                double sum = ms.values().stream().mapToDouble(Double::doubleValue).sum();
+                assertThat(sum).as(backward).isPositive().isLessThanOrEqualTo(wallPerStep);
+                t.timePhases(null);
+                t.train(2);
+                assertThat(times.perStepMillis()).isEqualTo(ms);     // not timing any more
+            }
+        }
+    }
+
+    @Test
     void configsWrittenBeforeTheKeyReadAsAutograd() throws Exception {
         RunConfig c = ConfigLoader.load("tiny", null, List.of());
         assertThat(c.train().backward()).isEqualTo("hand");
