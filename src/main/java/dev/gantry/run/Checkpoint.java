@@ -177,6 +177,10 @@ public final class Checkpoint {
             Map<String, String> sums) throws IOException {
         // Not closed: closing would close the atomic writer's stream before it can force it to disk.
         ZipOutputStream zip = new ZipOutputStream(out);
+        // Stored, not compressed: float32 weights barely deflate, and deflating them cost 8 % of a
+        // toy-ring8 run (issue #13's profile). The entries stay DEFLATED-method zip entries, so
+        // every reader, older Gantry included, reads them as before.
+        zip.setLevel(java.util.zip.Deflater.NO_COMPRESSION);
         zip.putNextEntry(new ZipEntry("meta.json"));
         zip.write(mapper.writeValueAsBytes(meta));
         zip.closeEntry();
