@@ -15,7 +15,7 @@ public final class Adam extends Optimizer {
     private final RunConfig.OptimConfig c;
 
     public Adam(NDManager manager, List<Param> params, RunConfig.OptimConfig c) {
-        super(manager, params, "m", "v");
+        super(manager, params, true, "m", "v");
         this.c = c;
     }
 
@@ -34,6 +34,29 @@ public final class Adam extends Optimizer {
         NDArray step = m.div(denom);
         step.attach(scratch);
         p.subi(step.muli((float) (c.lr() / bias1)));
+    }
+
+    /**
+     * Every parameter at once over the flat moments: the operations of {@link #update} on the
+     * concatenated gradients, elementwise, so each value is the same bits as a per-parameter update
+     * gives; about 40 engine calls for any number of parameters instead of about 12 per parameter.
+     */
+    @Override
+    protected void updateAll(List<NDArray> grads, int epoch, NDManager scratch) {
+        long t = updates + 1;
+        double bias1 = 1 - Math.pow(c.beta1(), t);
+        double bias2 = 1 - Math.pow(c.beta2(), t);
+        NDArray g = flatten(grads, scratch);
+        NDArray m = flatSlot("m");
+        NDArray v = flatSlot("v");
+        v.muli((float) c.beta2()).addi(g.square().muli((float) (1 - c.beta2())));
+        m.muli((float) c.beta1()).addi(g.muli((float) (1 - c.beta1())));
+        NDArray denom = v.sqrt();
+        denom.attach(scratch);
+        denom.divi((float) Math.sqrt(bias2)).addi((float) c.eps());
+        NDArray step = m.div(denom);
+        step.attach(scratch);
+        subtractFlat(step.muli((float) (c.lr() / bias1)));
     }
 
     @Override

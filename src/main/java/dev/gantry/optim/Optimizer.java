@@ -1,6 +1,7 @@
 package dev.gantry.optim;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
@@ -24,19 +25,38 @@ public abstract class Optimizer {
     protected final List<Param> params;
     protected final NDManager manager;
     private final Map<String, List<NDArray>> slots = new LinkedHashMap<>();
+    private final Map<String, NDArray> flatSlots = new LinkedHashMap<>();
     protected long updates;
 
     protected Optimizer(NDManager manager, List<Param> params, String... slotNames) {
+        this(manager, params, false, slotNames);
+    }
+
+    /**
+     * @param flat keep each slot as one flat buffer, every parameter's state a view of its part,
+     *     so that an elementwise update can run over all parameters in a few engine calls
+     *     ({@link #flatSlot}, {@link #updateAll})
+     */
+    protected Optimizer(NDManager manager, List<Param> params, boolean flat, String... slotNames) {
         this.manager = manager;
         this.params = params;
+        long total = params.stream().mapToLong(Param::size).sum();
         for (String slot : slotNames) {
             List<NDArray> arrays = new ArrayList<>();
+            NDArray buffer = flat ? manager.zeros(new ai.djl.ndarray.types.Shape(total)) : null;
+            long offset = 0;
             for (Param p : params) {
-                NDArray zero = manager.zeros(p.array().getShape());
+                NDArray zero = flat
+                        ? buffer.get(offset + ":" + (offset + p.size())).reshape(p.array().getShape())
+                        : manager.zeros(p.array().getShape());
+                offset += p.size();
                 zero.setName(p.name() + "/" + slot);
                 arrays.add(zero);
             }
             slots.put(slot, arrays);
+            if (flat) {
+                flatSlots.put(slot, buffer);
+            }
         }
     }
 
@@ -60,6 +80,20 @@ public abstract class Optimizer {
 
     /** Applies one update from the accumulated gradients, then zeroes them. */
     public final void step(int epoch) {
+        if (!flatSlots.isEmpty()) {
+            try (NDManager scratch = manager.newSubManager()) {
+                List<NDArray> grads = new ArrayList<>();
+                for (Param p : params) {
+                    NDArray g = p.array().getGradient();
+                    g.attach(scratch);
+                    grads.add(g);
+                }
+                updateAll(grads, epoch, scratch);
+            }
+            params.forEach(p -> JniUtils.zeroGrad((PtNDArray) p.array()));
+            updates++;
+            return;
+        }
         for (int i = 0; i < params.size(); i++) {
             NDArray p = params.get(i).array();
             try (NDManager scratch = manager.newSubManager()) {
@@ -82,11 +116,49 @@ public abstract class Optimizer {
             throw new IllegalArgumentException(grads.size() + " gradients for " + params.size() + " parameters");
         }
         try (NDManager scratch = manager.newSubManager()) {
-            for (int i = 0; i < params.size(); i++) {
-                update(i, params.get(i).array(), grads.get(i), epoch, scratch);
+            if (!flatSlots.isEmpty()) {
+                updateAll(grads, epoch, scratch);
+            } else {
+                for (int i = 0; i < params.size(); i++) {
+                    update(i, params.get(i).array(), grads.get(i), epoch, scratch);
+                }
             }
         }
         updates++;
+    }
+
+    /**
+     * The update of every parameter at once, for an optimizer built with flat slots: the same
+     * elementwise operations as {@link #update} on each, so the same bits.
+     */
+    protected void updateAll(List<NDArray> grads, int epoch, NDManager scratch) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " has no flat update");
+    }
+
+    /** A slot's flat buffer (every parameter's state, in order), for {@link #updateAll}. */
+    protected NDArray flatSlot(String name) {
+        return flatSlots.get(name);
+    }
+
+    /** All gradients as one flat array, in parameter order, on {@code scratch}. */
+    protected static NDArray flatten(List<NDArray> grads, NDManager scratch) {
+        NDList parts = new NDList();
+        for (NDArray g : grads) {
+            parts.add(g.reshape(-1));
+        }
+        NDArray flat = ai.djl.ndarray.NDArrays.concat(parts, 0);
+        flat.attach(scratch);
+        return flat;
+    }
+
+    /** Subtracts each parameter's part of a flat update [total] from it, in place. */
+    protected void subtractFlat(NDArray update) {
+        long offset = 0;
+        for (Param p : params) {
+            NDArray part = update.get(offset + ":" + (offset + p.size())).reshape(p.array().getShape());
+            p.array().subi(part);
+            offset += p.size();
+        }
     }
 
     /**
