@@ -54,8 +54,9 @@ public final class LabServer implements AutoCloseable {
         if (port < 0 || port > 65535) {
             throw new BadInputException("--port: expected 0 (any free port) to 65535 (got " + port + ")");
         }
-        LabSession session = new LabSession(LabSettings.defaults());
-        int[] bound = new int[1];
+        // The session (and its trainer) is made once the port is ours: a port in use costs nothing.
+        java.util.concurrent.atomic.AtomicReference<LabSession> live = new java.util.concurrent.atomic.AtomicReference<>();
+        int[] bound = {port};
         Javalin app = Javalin.create(c -> {
             c.showJavalinBanner = false;
             c.startupWatcherEnabled = false;
@@ -63,6 +64,11 @@ public final class LabServer implements AutoCloseable {
             c.jetty.threadPool = new QueuedThreadPool(16, 2, 60_000);
         });
         app.before(ctx -> guard(ctx, bound[0]));
+        app.before("/api/*", ctx -> {
+            if (live.get() == null) {
+                throw new BadInputException("the lab is still starting; try again in a moment");
+            }
+        });
         app.exception(Refused.class, (e, ctx) -> error(ctx, 403, e.getMessage()));
         app.exception(BadInputException.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
         app.error(404, ctx -> {
@@ -81,34 +87,33 @@ public final class LabServer implements AutoCloseable {
         app.get("/api/snapshot", ctx -> {
             ctx.contentType("application/json");
             ctx.header("Cache-Control", "no-store");
-            ctx.result(session.snapshot());
+            ctx.result(live.get().snapshot());
         });
         app.post("/api/reset", ctx -> {
-            session.reset(LabSettings.fromJson(body(ctx)));
+            live.get().reset(LabSettings.fromJson(body(ctx)));
             ok(ctx);
         });
         app.post("/api/play", ctx -> {
-            session.play();
+            live.get().play();
             ok(ctx);
         });
         app.post("/api/pause", ctx -> {
-            session.pause();
+            live.get().pause();
             ok(ctx);
         });
         app.post("/api/step", ctx -> {
             JsonNode b = body(ctx);
             int n = intField(b, "steps", 1, 1, LabSession.MAX_SPEED);
-            session.step(n);
+            live.get().step(n);
             ok(ctx);
         });
         app.post("/api/speed", ctx -> {
-            session.speed(intField(body(ctx), "speed", -1, 1, LabSession.MAX_SPEED));
+            live.get().speed(intField(body(ctx), "speed", -1, 1, LabSession.MAX_SPEED));
             ok(ctx);
         });
         try {
             app.start(HOST, port);
         } catch (RuntimeException e) {
-            session.close();
             app.stop();
             if (isBind(e)) {
                 throw new BadInputException("--port " + port + ": " + HOST + ":" + port
@@ -117,6 +122,14 @@ public final class LabServer implements AutoCloseable {
             throw e;
         }
         bound[0] = app.port();
+        LabSession session;
+        try {
+            session = new LabSession(LabSettings.defaults());
+        } catch (RuntimeException e) {
+            app.stop();
+            throw e;
+        }
+        live.set(session);
         return new LabServer(app, session, app.port());
     }
 

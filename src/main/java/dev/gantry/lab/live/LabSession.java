@@ -64,7 +64,7 @@ public final class LabSession implements AutoCloseable {
     private long version;
 
     // Worker-thread state.
-    private GanTrainer trainer;
+    private volatile GanTrainer trainer;   // volatile: close() asks it to stop from another thread
     private LabSettings settings;
     private RunConfig config;
     private ToyMixture mixture;
@@ -168,8 +168,12 @@ public final class LabSession implements AutoCloseable {
             closed = true;
             lock.notifyAll();
         }
+        GanTrainer t = trainer;
+        if (t != null) {
+            t.requestStop();   // ends the chunk in progress after its current step
+        }
         try {
-            worker.join(10_000);
+            worker.join(60_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

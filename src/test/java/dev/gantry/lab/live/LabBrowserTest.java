@@ -72,7 +72,9 @@ class LabBrowserTest {
     }
 
     static <T> T await(WebDriver d, int seconds, String what, Function<WebDriver, T> condition) {
-        return new WebDriverWait(d, Duration.ofSeconds(seconds)).withMessage(what).pollingEvery(Duration.ofMillis(100)).until(condition);
+        // Seconds of a patient clock: minutes the machine freezes this process for do not count.
+        return new WebDriverWait(d, Duration.ofSeconds(seconds), Duration.ofMillis(100), new PatientClock(),
+                org.openqa.selenium.support.ui.Sleeper.SYSTEM_SLEEPER).withMessage(what).until(condition);
     }
 
     static void shot(WebDriver d, String name) throws Exception {
