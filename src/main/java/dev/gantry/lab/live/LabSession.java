@@ -61,6 +61,7 @@ public final class LabSession implements AutoCloseable {
     private long pendingSteps;
     private int speed = 10;
     private boolean closed;
+    private boolean republish;   // the state or speed changed: publish a frame even with nothing to train
     private long version;
 
     // Worker-thread state.
@@ -120,6 +121,7 @@ public final class LabSession implements AutoCloseable {
     public void play() {
         synchronized (lock) {
             playing = true;
+            republish = true;
             lock.notifyAll();
         }
     }
@@ -127,6 +129,7 @@ public final class LabSession implements AutoCloseable {
     public void pause() {
         synchronized (lock) {
             playing = false;
+            republish = true;
             lock.notifyAll();
         }
     }
@@ -147,6 +150,7 @@ public final class LabSession implements AutoCloseable {
         }
         synchronized (lock) {
             speed = stepsPerFrame;
+            republish = true;
             lock.notifyAll();
         }
     }
@@ -216,9 +220,10 @@ public final class LabSession implements AutoCloseable {
         LabSettings reset;
         int n;
         synchronized (lock) {
-            while (!closed && requested == null && !playing && pendingSteps == 0) {
+            while (!closed && requested == null && !playing && pendingSteps == 0 && !republish) {
                 lock.wait();
             }
+            republish = false;
             if (closed) {
                 return false;
             }
@@ -236,6 +241,8 @@ public final class LabSession implements AutoCloseable {
         long start = System.nanoTime();
         if (reset != null) {
             rebuild(reset);
+        } else if (n == 0) {
+            // only the state or the speed changed: the frame below says so
         } else if (trainer != null && !diverged && failure == null) {
             GanTrainer.Outcome outcome = trainer.train(Integer.MAX_VALUE, trainer.step() + n);
             if (outcome == GanTrainer.Outcome.DIVERGED) {

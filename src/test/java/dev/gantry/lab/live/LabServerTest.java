@@ -166,6 +166,11 @@ class LabServerTest {
         JsonNode paused = snapshotWhen(s -> "paused".equals(s.path("state").asText()));
         Thread.sleep(400);
         assertThat(JSON.readTree(get("/api/snapshot", null).body()).get("step")).isEqualTo(paused.get("step"));
+        // A change of speed while paused is published too (the page's menu follows the snapshot).
+        assertThat(post("/api/speed", "{\"speed\": 7}").statusCode()).isEqualTo(200);
+        JsonNode faster = snapshotWhen(s -> s.path("speed").asInt() == 7);
+        assertThat(faster.get("step")).isEqualTo(paused.get("step"));
+        assertThat(faster.get("state").asText()).isEqualTo("paused");
 
         // A mixture drawn with the mouse: three centres.
         String custom = "{\"mixture\": \"custom\", \"centres\": [[-1, 0], [1, 0], [0, 1.5]], \"std\": 0.1, \"loss\": \"hinge\", \"k\": 2}";
