@@ -8,10 +8,21 @@ package dev.gantry;
  */
 public class BadInputException extends RuntimeException {
 
+    /**
+     * An exception with a message that names what is wrong and what was expected.
+     *
+     * @param message the message
+     */
     public BadInputException(String message) {
         super(message);
     }
 
+    /**
+     * An exception with a message that names what is wrong and what was expected, and its cause.
+     *
+     * @param message the message
+     * @param cause what was thrown when the input was read
+     */
     public BadInputException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -7,5 +7,8 @@
  * architectures), {@code losses} (adversarial objectives), {@code train} (the training loop,
  * optimizers, checkpoints), {@code eval} (metrics), {@code report} (images and plots) and
  * {@code cli} (the {@code gantry} command).
+ *
+ * <p>The public Java API is {@code dev.gantry.api} (with {@link dev.gantry.BadInputException});
+ * every other package is internal (docs/library.md).
  */
 package dev.gantry;

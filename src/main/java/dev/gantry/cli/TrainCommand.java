@@ -1,11 +1,6 @@
 package dev.gantry.cli;
 
 import dev.gantry.config.RunConfig;
-import dev.gantry.data.Datasets;
-import dev.gantry.data.ImageSet;
-import dev.gantry.run.Provenance;
-import dev.gantry.run.RunDirectory;
-import dev.gantry.train.GanTrainer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,21 +41,10 @@ public final class TrainCommand implements Callable<Integer> {
         List<String> more = new ArrayList<>(epochs.sets());
         if (seed != null) more.add("seed=" + seed);
         RunConfig config = this.config.load(more);
-        // Sizes the memory cannot hold are refused before the data are loaded or anything is made.
-        dev.gantry.train.Footprint.check(config, Datasets.of(config).shape());
-        ImageSet data = Datasets.trainingSet(config, System.err);
-        // The networks are built (and checked against the data's shape) before the run directory
-        // exists: a model that does not fit leaves nothing behind.
-        MetricMonitorListener.metrics(config);   // unknown or unsuitable monitors fail before anything is made
-        try (GanTrainer trainer = new GanTrainer(config, data)) {
-            RunDirectory run = RunDirectory.create(runsRoot, config.preset(), runDir);
-            try (RunDirectory.Lock lock = run.lock()) {
-                RunDirectory.requireEmpty(run.path());   // again, now that no other process can start in it
-                run.writeConfig(config);
-                run.writeProvenance(Provenance.collect(config, "gantry train " + String.join(" ", commandLine())));
-                return TrainingSession.run(run, trainer, config.train().epochs(), quiet.quiet);
-            }
-        }
+        // The same path as the Java API's Experiment.train(): TrainingSession.start.
+        TrainingSession.Result result = TrainingSession.start(config, runsRoot, runDir,
+                "gantry train " + String.join(" ", commandLine()), TrainingSession.progress(quiet.quiet, config.train().epochs()), System.err);
+        return TrainingSession.exitCode(result, System.out);
     }
 
     private List<String> commandLine() {

@@ -103,11 +103,15 @@ public final class ConfigLoader {
     /**
      * A config Gantry wrote names every key of its version. Keys added since then get the value
      * that reproduces what that version did, not today's default: before {@code
-     * model.g_output_bias} existed, G's sigmoid bias started at one scalar.
+     * model.g_output_bias} existed, G's sigmoid bias started at one scalar; before {@code
+     * train.backward} existed, every step's gradients came from the engine's autograd.
      */
     private static ObjectNode written(ObjectNode tree) {
         if (tree.get("model") instanceof ObjectNode model && !model.has("g_output_bias")) {
             model.put("g_output_bias", "scalar");
+        }
+        if (tree.get("train") instanceof ObjectNode train && !train.has("backward")) {
+            train.put("backward", "autograd");
         }
         return tree;
     }

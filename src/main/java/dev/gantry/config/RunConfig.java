@@ -91,7 +91,8 @@ public record RunConfig(
             @JsonPropertyDescription("write a stats.jsonl line every N steps") int statsEvery,
             @JsonPropertyDescription("how many checkpoints to keep (newest)") int checkpointKeep,
             @JsonPropertyDescription("also keep for good the checkpoint of every N-th epoch (0 = none), for choosing one later") int keepEvery,
-            @JsonPropertyDescription("side of the square sample grid written every epoch") int gridSide) {}
+            @JsonPropertyDescription("side of the square sample grid written every epoch") int gridSide,
+            @JsonPropertyDescription("how a step's gradients are computed: hand (G's and D's layers back-propagated by hand where the models allow it: paper-mlp without conditioning, spectral norm, gradient penalty, Q or labels; else autograd) | autograd (the engine's autograd for every step, Gantry before December 2026; a config written before this key existed reads as autograd)") String backward) {}
 
     /** Evaluations run while training. */
     public record MonitorConfig(
@@ -121,6 +122,17 @@ public record RunConfig(
             "diagnostics.enabled", "diagnostics.vanishing_score", "diagnostics.vanishing_grad_ratio", "diagnostics.collapse_ratio",
             "diagnostics.collapse_class_fraction");
 
+    /** Names of losses registered from Java code (Losses.register), which loss.name accepts beside Gantry's own. */
+    private static final java.util.Set<String> REGISTERED_LOSSES = java.util.Collections.synchronizedSet(new java.util.LinkedHashSet<>());
+
+    /**
+     * From now on (in this process) {@code loss.name} accepts {@code name}: called by the loss
+     * registry when code outside Gantry registers a loss.
+     */
+    public static void acceptLossName(String name) {
+        REGISTERED_LOSSES.add(name);
+    }
+
     /** Largest sample grid: 64² = 4,096 images a grid. */
     public static final int MAX_GRID_SIDE = 64;
 
@@ -137,7 +149,7 @@ public record RunConfig(
                         64, 0, 4, false, 0.02, 0.2, 0, false, false, 1200, 2),
                 new LossConfig("gan", "non-saturating", 0.5, 0, 0),
                 new OptimConfig("sgd", 0.1, 1.000004, 1e-6, 0.5, 0.7, 1, 250, 0.5, 0.999, 1e-8),
-                new TrainConfig(25, 100, "simultaneous", 1, 50, 3, 0, 10),
+                new TrainConfig(25, 100, "simultaneous", 1, 50, 3, 0, 10, "hand"),
                 new MonitorConfig(1, 100, 0.2, 10_000, "", 0),
                 new DiagnosticsConfig(true, 0.05, 0.05, 0.4, 0.8));
     }
@@ -157,6 +169,7 @@ public record RunConfig(
         positive(errors, "model.g_layers", model.gLayers());
         oneOf(errors, "model.g_output", model.gOutput(), "sigmoid", "linear");
         oneOf(errors, "model.g_output_bias", model.gOutputBias(), "per_pixel", "scalar");
+        oneOf(errors, "train.backward", train.backward(), "hand", "autograd");
         positive(errors, "model.d_layers", model.dLayers());
         positive(errors, "model.g_hidden", model.gHidden());
         positive(errors, "model.d_units", model.dUnits());
@@ -173,7 +186,12 @@ public record RunConfig(
         if (model.qHidden() <= 0) errors.add("model.q_hidden must be > 0 (got " + model.qHidden() + ")");
         if (model.qLayers() < 0) errors.add("model.q_layers must be >= 0 (got " + model.qLayers() + ")");
         if (model.imageSize() < 0) errors.add("model.image_size must be >= 0 (got " + model.imageSize() + ")");
-        oneOf(errors, "loss.name", loss.name(), "gan", "wasserstein", "hinge", "least-squares", "bigan", "semi-supervised");
+        List<String> losses = new ArrayList<>(List.of("gan", "wasserstein", "hinge", "least-squares", "bigan", "semi-supervised"));
+        losses.addAll(REGISTERED_LOSSES);   // those registered from Java code (Losses.register)
+        if (!losses.contains(loss.name())) {
+            errors.add("loss.name must be one of " + String.join(", ", losses) + " (got '" + loss.name() + "'; a loss of your own"
+                    + " is registered from Java with Gantry.registerLoss, in every process that trains or loads a run naming it)");
+        }
         if ("semi-supervised".equals(loss.name())) {
             if (!"ssgan-mlp".equals(model.arch())) errors.add("loss.name = semi-supervised needs a classifying D: model.arch = ssgan-mlp (got " + model.arch() + ")");
             if (!"alternating".equals(train.schedule())) errors.add("loss.name = semi-supervised: train.schedule must be alternating (got " + train.schedule() + ")");

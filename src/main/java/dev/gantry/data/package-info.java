@@ -7,5 +7,7 @@
  * {@link dev.gantry.BadInputException} that names the file and says what was expected. Every
  * writer writes atomically (a temporary file in the same directory, then a rename), so a reader
  * never sees half a file and a failed write leaves the previous file in place.
+ *
+ * <p>Internal: not part of Gantry's public API ({@code dev.gantry.api}, docs/library.md); it may change without notice.
  */
 package dev.gantry.data;

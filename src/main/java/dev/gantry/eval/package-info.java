@@ -5,5 +5,7 @@
  *
  * <p>Each metric is one class named after what it computes; its javadoc cites the paper and the
  * reference implementation it reproduces, and says where Gantry's computation deviates.
+ *
+ * <p>Internal: not part of Gantry's public API ({@code dev.gantry.api}, docs/library.md); it may change without notice.
  */
 package dev.gantry.eval;

@@ -9,5 +9,7 @@
  * closed form here, so divergences are integrated numerically on a grid ({@link Grid1D},
  * {@link Divergences}) rather than estimated from samples, except where a generator's samples are
  * the only description of its distribution ({@link Kde}).
+ *
+ * <p>Internal: not part of Gantry's public API ({@code dev.gantry.api}, docs/library.md); it may change without notice.
  */
 package dev.gantry.lab;

@@ -7,10 +7,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
-/** The loss registry: {@code loss.name} to its {@link AdversarialLoss}. Adding a loss is one line here. */
+/**
+ * The loss registry: {@code loss.name} to its {@link AdversarialLoss}. Adding a loss to Gantry is
+ * one line here; code outside Gantry adds its own with {@link #register} (the Java API's
+ * {@code Gantry.registerLoss}).
+ */
 public final class Losses {
 
     private static final Map<String, Function<RunConfig.LossConfig, AdversarialLoss>> REGISTRY = new LinkedHashMap<>();
+
+    /** What a registered name may look like: lower case letters, digits and inner hyphens, as the built-in names. */
+    private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
 
     static {
         REGISTRY.put("gan", c -> GanLoss.of(c.generator(), c.dScale()));
@@ -24,10 +31,35 @@ public final class Losses {
         REGISTRY.put("semi-supervised", c -> GanLoss.of("non-saturating", c.dScale()));
     }
 
-    /** Names accepted in {@code loss.name}. */
+    /** The names Gantry itself registers. */
     public static final List<String> NAMES = List.copyOf(REGISTRY.keySet());
 
     private Losses() {}
+
+    /** Names accepted in {@code loss.name} now: Gantry's and those registered since. */
+    public static synchronized List<String> names() {
+        return List.copyOf(REGISTRY.keySet());
+    }
+
+    /**
+     * Adds a loss under {@code name}, for this process: from then on {@code loss.name = name}
+     * trains with it, and a run or checkpoint that names it can be read. A name is registered
+     * once; Gantry's own cannot be replaced.
+     *
+     * @throws BadInputException when the name is malformed or already registered
+     */
+    public static synchronized void register(String name, Function<RunConfig.LossConfig, AdversarialLoss> factory) {
+        java.util.Objects.requireNonNull(factory, "factory");
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new BadInputException("loss name '" + name + "': expected lower case letters, digits and inner hyphens (e.g. my-loss)");
+        }
+        if (REGISTRY.containsKey(name)) {
+            throw new BadInputException("loss name '" + name + "' is already registered (" + String.join(", ", REGISTRY.keySet())
+                    + "); choose another name");
+        }
+        REGISTRY.put(name, factory);
+        RunConfig.acceptLossName(name);
+    }
 
     /**
      * The loss a config names.
@@ -35,10 +67,17 @@ public final class Losses {
      * @throws BadInputException listing the valid names
      */
     public static AdversarialLoss of(RunConfig.LossConfig c) {
-        var f = REGISTRY.get(c.name());
-        if (f == null) {
-            throw new BadInputException("loss.name: unknown loss '" + c.name() + "' (expected one of " + String.join(", ", NAMES) + ")");
+        Function<RunConfig.LossConfig, AdversarialLoss> f;
+        synchronized (Losses.class) {
+            f = REGISTRY.get(c.name());
         }
-        return f.apply(c);
+        if (f == null) {
+            throw new BadInputException("loss.name: unknown loss '" + c.name() + "' (expected one of " + String.join(", ", names()) + ")");
+        }
+        AdversarialLoss loss = f.apply(c);
+        if (loss == null) {
+            throw new BadInputException("loss.name: the factory registered for '" + c.name() + "' returned no loss");
+        }
+        return loss;
     }
 }

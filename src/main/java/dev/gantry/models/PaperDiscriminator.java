@@ -164,6 +164,120 @@ public final class PaperDiscriminator implements Discriminator {
         return g.reshape(imageShape);                                                             // [B, C, H, W]
     }
 
+    /** [in, out] of each affine map (a maxout layer's out is units × pieces), input to logit. */
+    public List<int[]> layerShapes() {
+        List<int[]> shapes = new ArrayList<>();
+        layers.forEach(m -> shapes.add(new int[] {m.affine().in(), m.affine().out()}));
+        shapes.add(new int[] {output.in(), output.out()});
+        return shapes;
+    }
+
+    /**
+     * Whether {@link #trace} can run: an unconditional D without spectral normalisation (whose
+     * division the hand-written pass does not differentiate).
+     */
+    public boolean handBackward() {
+        return classes == 0 && !output.spectral() && layers.stream().noneMatch(m -> m.affine().spectral());
+    }
+
+    /**
+     * A training pass outside autograd that keeps what the hand-written backward needs: the same
+     * operations and values as {@code logits(x, masks, false)}.
+     *
+     * @param masks from {@link #sampleMasks} for the rows of x
+     */
+    public Trace trace(NDArray x, NDList masks) {
+        if (!handBackward()) {
+            throw new IllegalStateException("this discriminator has no hand-written backward");
+        }
+        List<Maxout.Trace> passes = new ArrayList<>();
+        NDArray h = flat(x);                                                                      // [B, C·H·W]
+        for (int i = 0; i < layers.size(); i++) {
+            Maxout.Trace t = layers.get(i).trace(DropoutMask.apply(h, mask(masks, i)));
+            passes.add(t);
+            h = t.output();                                                                       // [B, units]
+        }
+        NDArray top = DropoutMask.apply(h, mask(masks, layers.size()));
+        NDArray logits = output.apply(top).reshape(-1);                                          // [B]
+        return new Trace(x.getShape(), passes, top, logits, masks);
+    }
+
+    /** A pass of {@link #trace}: the logits, and the backward passes to D's parameters and to the input. */
+    public final class Trace {
+        private final Shape inputShape;
+        private final List<Maxout.Trace> passes;
+        private final NDArray top;            // the output layer's input [B, units]
+        private final NDArray logits;         // [B]
+        private final NDList masks;
+
+        private Trace(Shape inputShape, List<Maxout.Trace> passes, NDArray top, NDArray logits, NDList masks) {
+            this.inputShape = inputShape;
+            this.passes = passes;
+            this.top = top;
+            this.logits = logits;
+            this.masks = masks;
+        }
+
+        public NDArray logits() {
+            return logits;
+        }
+
+        /** Rows {@code from} (inclusive) to {@code to} (exclusive) of the pass, as views: the same thinned network. */
+        public Trace rows(long from, long to) {
+            String r = from + ":" + to;
+            List<Maxout.Trace> sub = new ArrayList<>();
+            passes.forEach(t -> sub.add(t.rows(from, to)));
+            NDList subMasks = null;
+            if (masks != null) {
+                subMasks = new NDList();
+                for (NDArray m : masks) {
+                    subMasks.add(m == null ? null : m.get(r));
+                }
+            }
+            long[] dims = inputShape.getShape().clone();
+            dims[0] = to - from;
+            return new Trace(new Shape(dims), sub, top.get(r), logits.get(r), subMasks);
+        }
+
+        /** From the loss's gradient at the logits [B]: the gradients of D's parameters, in the order of {@link #params()}. */
+        public List<NDArray> parameterGradients(NDArray gLogits) {
+            List<NDArray> grads = new ArrayList<>();
+            backward(gLogits, grads);
+            return grads;
+        }
+
+        /** From the loss's gradient at the logits [B]: its gradient at the input [B, C, H, W], D's parameters held fixed. */
+        public NDArray inputGradient(NDArray gLogits) {
+            return backward(gLogits, null).reshape(inputShape);
+        }
+
+        /** Back-propagates; fills {@code grads} when not null, and returns the input gradient when it is. */
+        private NDArray backward(NDArray gLogits, List<NDArray> grads) {
+            NDArray g = gLogits.reshape(-1, 1);                                                   // [B, 1]
+            NDArray[] out = grads != null ? output.parameterGradients(top, g) : null;
+            g = DropoutMask.apply(output.inputGradient(g), mask(masks, layers.size()));           // [B, units]
+            for (int i = layers.size() - 1; i >= 0; i--) {
+                Maxout layer = layers.get(i);
+                Maxout.Trace t = passes.get(i);
+                NDArray gz = layer.preActivationGradient(t, g);                                   // [B, units·pieces]
+                if (grads != null) {
+                    NDArray[] w = layer.affine().parameterGradients(t.input(), gz);
+                    grads.addAll(0, List.of(w[0], w[1]));
+                }
+                if (i == 0 && grads != null) {
+                    break;                                                                        // D's own step needs no input gradient
+                }
+                g = DropoutMask.apply(layer.affine().inputGradient(gz), mask(masks, i));          // [B, in_i]
+            }
+            if (grads != null) {
+                grads.add(out[0]);
+                grads.add(out[1]);
+                return null;
+            }
+            return g;
+        }
+    }
+
     /** [B, C, H, W] (or [B, D]) → [B, C·H·W]. */
     private static NDArray flat(NDArray x) {
         return x.getShape().dimension() == 2 ? x : x.reshape(x.getShape().get(0), -1);

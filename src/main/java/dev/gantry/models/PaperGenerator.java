@@ -139,6 +139,106 @@ public final class PaperGenerator implements Generator {
         return out.reshape(new Shape(out.getShape().get(0), outputShape.channels(), outputShape.height(), outputShape.width()));  // [B, C, H, W]
     }
 
+    /** [in, out] of each dense layer, input to output: what a step's matrix products are made of. */
+    public List<int[]> layerShapes() {
+        List<int[]> shapes = new ArrayList<>();
+        hidden.forEach(d -> shapes.add(new int[] {d.in(), d.out()}));
+        shapes.add(new int[] {output.in(), output.out()});
+        return shapes;
+    }
+
+    /**
+     * Whether {@link #trace} can run: an unconditional generator (every layer here has a
+     * hand-written backward).
+     */
+    public boolean handBackward() {
+        return classes == 0;
+    }
+
+    /**
+     * A training pass outside autograd that keeps what {@link Trace#backward} needs: the same
+     * operations and values as {@code forward(z, null, false, true)}, running averages included.
+     */
+    public Trace trace(NDArray z) {
+        if (classes != 0) {
+            throw new IllegalStateException("a conditional generator has no hand-written backward");
+        }
+        List<NDArray> inputs = new ArrayList<>();
+        List<BatchNorm.Trace> normed = new ArrayList<>();
+        List<NDArray> active = new ArrayList<>();
+        NDArray h = z;                                                          // [B, noiseDim]
+        for (int i = 0; i < hidden.size(); i++) {
+            inputs.add(h);
+            h = hidden.get(i).apply(h);                                          // [B, width]
+            if (!norms.isEmpty()) {
+                BatchNorm.Trace t = norms.get(i).trace(h);
+                normed.add(t);
+                h = t.output();
+            }
+            h = h.getNDArrayInternal().relu();
+            active.add(h);
+        }
+        inputs.add(h);
+        NDArray out = output.apply(h);                                           // [B, C·H·W]
+        out = sigmoidOutput ? out.getNDArrayInternal().sigmoid() : out;
+        return new Trace(inputs, normed, active, out);
+    }
+
+    /** A pass of {@link #trace}: its output, and the backward pass to G's parameters. */
+    public final class Trace {
+        private final List<NDArray> inputs;              // each dense layer's input
+        private final List<BatchNorm.Trace> normed;
+        private final List<NDArray> active;              // each hidden layer's ReLU output
+        private final NDArray flatOutput;                // [B, C·H·W]
+
+        private Trace(List<NDArray> inputs, List<BatchNorm.Trace> normed, List<NDArray> active, NDArray flatOutput) {
+            this.inputs = inputs;
+            this.normed = normed;
+            this.active = active;
+            this.flatOutput = flatOutput;
+        }
+
+        /** The images [B, C, H, W]. */
+        public NDArray output() {
+            return flatOutput.reshape(new Shape(flatOutput.getShape().get(0), outputShape.channels(), outputShape.height(), outputShape.width()));
+        }
+
+        /**
+         * From the loss's gradient at the images [B, C, H, W] (or [B, C·H·W]), the gradients of
+         * every parameter, in the order of {@link #params()}.
+         */
+        public List<NDArray> backward(NDArray gImages) {
+            NDArray g = gImages.reshape(flatOutput.getShape());                  // [B, C·H·W]
+            if (sigmoidOutput) {
+                g = g.mul(flatOutput.sub(flatOutput.square()));                  // σ' = σ − σ²
+            }
+            NDArray[] out = output.parameterGradients(inputs.get(hidden.size()), g);
+            List<NDArray> grads = new ArrayList<>();
+            g = output.inputGradient(g);                                         // [B, width]
+            for (int i = hidden.size() - 1; i >= 0; i--) {
+                g = g.mul(active.get(i).sign());                                 // ReLU': sign of the output, 0 or 1
+                NDArray[] bn = null;
+                if (!norms.isEmpty()) {
+                    bn = norms.get(i).backward(normed.get(i), g);
+                    g = bn[0];
+                }
+                NDArray[] dense = hidden.get(i).parameterGradients(inputs.get(i), g);
+                if (i > 0) {
+                    g = hidden.get(i).inputGradient(g);
+                }
+                List<NDArray> layer = new ArrayList<>(List.of(dense[0], dense[1]));
+                if (bn != null) {
+                    layer.add(bn[1]);
+                    layer.add(bn[2]);
+                }
+                grads.addAll(0, layer);
+            }
+            grads.add(out[0]);
+            grads.add(out[1]);
+            return grads;
+        }
+    }
+
     @Override
     public List<Param> params() {
         List<Param> all = new ArrayList<>();

@@ -60,6 +60,40 @@ public final class BatchNorm implements Module {
         return normalised.mul(gamma.use(frozen, x.getManager())).add(beta.use(frozen, x.getManager()));
     }
 
+    /** What a traced training pass keeps for {@link #backward}: x̂ and √(var + ε) of the batch, and the output. */
+    public record Trace(NDArray normalised, NDArray std, NDArray output) {}
+
+    /**
+     * A training pass over [B, features] outside autograd, for a hand-written backward: the same
+     * operations as {@link #forward} with {@code training}, running averages folded in the same way.
+     */
+    public Trace trace(NDArray x) {
+        NDArray mean = x.mean(new int[] {0});                                // [features]
+        NDArray centred = x.sub(mean);
+        NDArray var = centred.square().mean(new int[] {0});                 // biased, for normalising
+        long b = x.getShape().get(0);
+        float unbias = b > 1 ? (float) b / (b - 1) : 1f;
+        runningMean.muli(1 - MOMENTUM).addi(mean.mul(MOMENTUM));
+        runningVar.muli(1 - MOMENTUM).addi(var.mul(unbias).mul(MOMENTUM));
+        NDArray std = x.getManager().create(EPS).add(var).sqrt();
+        NDArray normalised = centred.div(std);
+        return new Trace(normalised, std, normalised.mul(gamma.array()).add(beta.array()));
+    }
+
+    /**
+     * From gOut [B, features] at the output of a traced pass: {input gradient [B, features], ∂γ,
+     * ∂β}, with the batch statistics differentiated: ∂x = (∂x̂ − mean(∂x̂) − x̂·mean(∂x̂·x̂)) / std.
+     */
+    public NDArray[] backward(Trace t, NDArray gOut) {
+        NDArray gGamma = gOut.mul(t.normalised()).sum(new int[] {0});
+        NDArray gBeta = gOut.sum(new int[] {0});
+        NDArray gHat = gOut.mul(gamma.array());
+        NDArray gx = gHat.sub(gHat.mean(new int[] {0}))
+                .sub(t.normalised().mul(gHat.mul(t.normalised()).mean(new int[] {0})))
+                .div(t.std());
+        return new NDArray[] {gx, gGamma, gBeta};
+    }
+
     /**
      * The [B, C, H, W] case, kept apart so that the [B, features] path stays exactly as it was:
      * statistics over n = B·H·W values per channel, biased variance for normalising, unbiased

@@ -85,6 +85,45 @@ public final class Dense implements Module {
         return w.div(sigma);                                    // W / σ, on the scope's manager (not pow(-1): see Tensors)
     }
 
+    /**
+     * x [B, in] → [B, out] outside autograd, for a hand-written backward pass
+     * ({@link #parameterGradients}, {@link #inputGradient(NDArray)}); the same linear kernel as
+     * {@link #forward}.
+     *
+     * @throws IllegalStateException under spectral normalisation, whose division the hand-written
+     *     pass does not differentiate
+     */
+    public NDArray apply(NDArray x) {
+        requirePlain();
+        return x.getNDArrayInternal().linear(x, weight.array(), bias.array()).singletonOrThrow();
+    }
+
+    /**
+     * The gradients of a loss with respect to W [out, in] and b [out], given the layer's input x
+     * [B, in] and the loss's gradient gOut [B, out] at its output: gOutᵀ·x and the column sums of gOut.
+     */
+    public NDArray[] parameterGradients(NDArray x, NDArray gOut) {
+        requirePlain();
+        return new NDArray[] {gOut.transpose().matMul(x), gOut.sum(new int[] {0})};
+    }
+
+    /** The loss's gradient at the input [B, in] from gOut [B, out]: gOut·W. */
+    public NDArray inputGradient(NDArray gOut) {
+        requirePlain();
+        return gOut.matMul(weight.array());
+    }
+
+    /** Whether the layer is spectrally normalised. */
+    public boolean spectral() {
+        return u != null;
+    }
+
+    private void requirePlain() {
+        if (u != null) {
+            throw new IllegalStateException(weight.name() + ": a spectrally normalised layer has no hand-written backward");
+        }
+    }
+
     public Param weight() {
         return weight;
     }

@@ -55,6 +55,44 @@ public final class Maxout implements Module {
         return gz.matMul(weight);                                                                // [B, in]
     }
 
+    /**
+     * A forward pass outside autograd that keeps what {@link #preActivationGradient} needs: the
+     * input, the output [B, units], and per unit a float mask [B, units, pieces] of its winning
+     * piece (1 where the piece equals the maximum).
+     */
+    public record Trace(NDArray input, NDArray output, NDArray winners) {
+        /** The rows {@code from} (inclusive) to {@code to} (exclusive) of the pass, as views. */
+        public Trace rows(long from, long to) {
+            String r = from + ":" + to;
+            return new Trace(input.get(r), output.get(r), winners.get(r));
+        }
+    }
+
+    /**
+     * x [B, in] → a {@link Trace} of [B, units]. The maximum is a max-pooling of width and stride
+     * {@code pieces} over the pre-activation's row, the same values as {@link #forward}'s; the
+     * engine's reduction over a trailing axis of 5 and its arg-max cost 2–3 times as much.
+     */
+    public Trace trace(NDArray x) {
+        NDArray z = affine.apply(x);                                                            // [B, U·P]
+        long batch = z.getShape().get(0);
+        NDArray h = ai.djl.pytorch.jni.JniUtils.maxPool((ai.djl.pytorch.engine.PtNDArray) z.reshape(batch, 1, (long) units * pieces),
+                new ai.djl.ndarray.types.Shape(pieces), new ai.djl.ndarray.types.Shape(pieces), new ai.djl.ndarray.types.Shape(0), false)
+                .reshape(batch, units);                                                         // [B, U]
+        NDArray winners = z.reshape(batch, units, pieces).eq(h.expandDims(2)).toType(DataType.FLOAT32, false);  // [B, U, P]
+        return new Trace(x, h, winners);
+    }
+
+    /**
+     * The gradient at the pre-activation [B, units·pieces] from gOut [B, units]: each unit's
+     * gradient routed to its winning piece, zero elsewhere. Autograd's max routes a tie to one
+     * piece, this to every tied piece; pre-activations of distinct weights and real inputs do not tie.
+     */
+    public NDArray preActivationGradient(Trace t, NDArray gOut) {
+        long batch = gOut.getShape().get(0);
+        return t.winners().mul(gOut.expandDims(2)).reshape(batch, (long) units * pieces);      // [B, U·P]
+    }
+
     public Dense affine() {
         return affine;
     }

@@ -73,6 +73,23 @@ public abstract class Optimizer {
     }
 
     /**
+     * Applies one update from gradients computed outside autograd (a hand-written backward pass),
+     * one per parameter in order; the parameters' own gradient fields are neither read nor
+     * changed. The arrays in {@code grads} may be overwritten.
+     */
+    public final void step(int epoch, List<NDArray> grads) {
+        if (grads.size() != params.size()) {
+            throw new IllegalArgumentException(grads.size() + " gradients for " + params.size() + " parameters");
+        }
+        try (NDManager scratch = manager.newSubManager()) {
+            for (int i = 0; i < params.size(); i++) {
+                update(i, params.get(i).array(), grads.get(i), epoch, scratch);
+            }
+        }
+        updates++;
+    }
+
+    /**
      * Updates parameter {@code i} in place. The gradient {@code g} may be overwritten; temporaries
      * must be created from {@code g} or attached to {@code scratch} so they are freed.
      */

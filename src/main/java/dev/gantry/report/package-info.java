@@ -8,5 +8,7 @@
  * {@code metrics.jsonl} and {@code samples/} of a run directory and writes {@code report.html}
  * beside them. Everything renders headless, and every file is written atomically so a report
  * viewed while training runs never shows a half-written image.
+ *
+ * <p>Internal: not part of Gantry's public API ({@code dev.gantry.api}, docs/library.md); it may change without notice.
  */
 package dev.gantry.report;

@@ -66,6 +66,7 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
     private final boolean joint;    // BiGAN: D judges (x, z) pairs and Q is the encoder E
     private final int[] labelledRows;   // semi-supervised: the rows that keep their labels, or null
     private final Optimizer optQ;
+    private final boolean hand;         // gradients by the models' hand-written backward passes (train.backward = hand)
 
     /**
      * Salimans et al.'s supervised term: the cross-entropy of D's class logits on a minibatch of the
@@ -163,12 +164,31 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
             this.inferer = null;
             this.optQ = null;
         }
+        this.hand = handBackward(config, generator, discriminator, joint, labelledRows != null);
         this.optG = Optimizer.create(manager, generator.params(), config.optim());
         this.optD = Optimizer.create(manager, discriminator.params(), config.optim());
         int side = config.train().gridSide();
         Seeds.seedEngine(config.seed(), Seeds.FIXED_NOISE, 0);
         this.fixedNoise = generator.sampleNoise(manager, side * side);
         this.batchBuffer = new float[config.train().batchSize() * data.dim()];
+    }
+
+    /**
+     * Whether a step's gradients come from the models' hand-written backward passes: asked for by
+     * {@code train.backward = hand}, and possible for the paper-mlp networks (unconditional, no
+     * spectral norm) under a loss without gradient penalty, outside BiGAN and semi-supervised
+     * training. Otherwise the engine's autograd computes them.
+     */
+    static boolean handBackward(RunConfig c, Generator g, Discriminator d, boolean joint, boolean semiSupervised) {
+        return "hand".equals(c.train().backward())
+                && g instanceof dev.gantry.models.PaperGenerator pg && pg.handBackward()
+                && d instanceof dev.gantry.models.PaperDiscriminator pd && pd.handBackward()
+                && c.loss().gpWeight() <= 0 && !joint && !semiSupervised;
+    }
+
+    /** Whether this trainer's steps use the hand-written backward passes ({@link #handBackward}). */
+    public boolean usesHandBackward() {
+        return hand;
     }
 
     public GanTrainer addListener(TrainingListener listener) {
@@ -311,9 +331,19 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
         double momentum = optG.momentum(epoch);
         StepStats stats;
         try (NDManager sm = manager.newSubManager()) {
-            Scalars s = "alternating".equals(config.train().schedule())
-                    ? alternatingStep(sm, order, b, wantStats)
-                    : simultaneousStep(sm, order, b, wantStats);
+            boolean alternating = "alternating".equals(config.train().schedule());
+            Scalars s;
+            if (hand) {
+                boolean grad = ai.djl.pytorch.jni.JniUtils.isGradMode();
+                ai.djl.pytorch.jni.JniUtils.setGradMode(false);      // no graph: the passes are differentiated by hand
+                try {
+                    s = alternating ? handAlternatingStep(sm, order, b, wantStats) : handSimultaneousStep(sm, order, b, wantStats);
+                } finally {
+                    ai.djl.pytorch.jni.JniUtils.setGradMode(grad);
+                }
+            } else {
+                s = alternating ? alternatingStep(sm, order, b, wantStats) : simultaneousStep(sm, order, b, wantStats);
+            }
             windowExamples += (long) b * batchesPerStep();
             stats = null;
             if (wantStats) {
@@ -439,6 +469,111 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
     }
 
     /**
+     * The authors' update with hand-written backward passes: the same draws in the same order as
+     * {@link #simultaneousStep}, but D scores the real and the fake batch in one pass of 2B rows,
+     * and the fake rows' pass serves both D's loss and G's (the authors' code scores a fake batch
+     * once too). Only the loss's gradient at the logits comes from autograd, on [B]-sized arrays.
+     */
+    private Scalars handSimultaneousStep(NDManager sm, int[] order, int b, boolean wantStats) {
+        var pg = (dev.gantry.models.PaperGenerator) generator;
+        var pd = (dev.gantry.models.PaperDiscriminator) discriminator;
+        NDArray x = batch(sm, order, stepInEpoch).images();                           // [B, C, H, W]
+        NDArray z = generator.sampleNoise(sm, b);                                       // [B, noiseDim]
+        var gt = pg.trace(z);
+        NDArray fake = gt.output();                                                     // [B, C, H, W]
+        NDList masks = joinMasks(discriminator.sampleMasks(sm, b), discriminator.sampleMasks(sm, b));
+        var dt = pd.trace(x.concat(fake, 0), masks);                                    // 2B rows: real, then fake
+        LogitGradients lg = logitGradients(dt.logits().get("0:" + b), dt.logits().get(b + ":" + 2 * b), true, true);
+        List<NDArray> gradsD = dt.parameterGradients(lg.real.concat(lg.fake));
+        List<NDArray> gradsG = gt.backward(dt.rows(b, 2L * b).inputGradient(lg.generator));
+        Scalars s = new Scalars();
+        if (wantStats) {
+            s.readHand(lg);
+            s.gradNormG = normOf(gradsG);
+            s.gradNormD = normOf(gradsD);
+        }
+        optD.step(epoch, gradsD);
+        objective.afterDiscriminatorStep(discriminator);
+        optG.step(epoch, gradsG);
+        trainInferer(fake, z);
+        return s;
+    }
+
+    /** Algorithm 1 with hand-written backward passes: the draws of {@link #alternatingStep}, D's real and fake batch in one pass. */
+    private Scalars handAlternatingStep(NDManager sm, int[] order, int b, boolean wantStats) {
+        var pg = (dev.gantry.models.PaperGenerator) generator;
+        var pd = (dev.gantry.models.PaperDiscriminator) discriminator;
+        Scalars s = new Scalars();
+        int k = batchesPerStep();
+        for (int i = 0; i < k; i++) {
+            NDArray x = batch(sm, order, stepInEpoch * k + i).images();
+            NDArray fake = pg.trace(generator.sampleNoise(sm, b)).output();           // G's training pass, not differentiated
+            NDList masks = joinMasks(discriminator.sampleMasks(sm, b), discriminator.sampleMasks(sm, b));
+            var dt = pd.trace(x.concat(fake, 0), masks);
+            LogitGradients lg = logitGradients(dt.logits().get("0:" + b), dt.logits().get(b + ":" + 2 * b), true, false);
+            List<NDArray> gradsD = dt.parameterGradients(lg.real.concat(lg.fake));
+            if (wantStats && i == k - 1) {
+                s.readHand(lg);
+                s.gradNormD = normOf(gradsD);
+            }
+            optD.step(epoch, gradsD);
+            objective.afterDiscriminatorStep(discriminator);
+        }
+        NDArray z = generator.sampleNoise(sm, b);
+        var gt = pg.trace(z);
+        NDArray fake = gt.output();
+        var dt = pd.trace(fake, discriminator.sampleMasks(sm, b));
+        LogitGradients lg = logitGradients(null, dt.logits(), false, true);
+        List<NDArray> gradsG = gt.backward(dt.inputGradient(lg.generator));
+        if (wantStats) {
+            s.lossG = lg.lossG;
+            s.gradNormG = normOf(gradsG);
+        }
+        optG.step(epoch, gradsG);
+        trainInferer(fake, z);
+        return s;
+    }
+
+    /** Masks of a real and a fake batch as the masks of one pass over both (rows stacked). */
+    private static NDList joinMasks(NDList real, NDList fake) {
+        NDList both = new NDList();
+        for (int i = 0; i < real.size(); i++) {
+            NDArray r = real.get(i);
+            both.add(r == null ? null : r.concat(fake.get(i), 0));
+        }
+        return both;
+    }
+
+    /** The losses' gradients at the logits, and their values. */
+    record LogitGradients(NDArray real, NDArray fake, NDArray generator, double lossD, double lossG,
+                          NDArray realLogits, NDArray fakeLogits) {}
+
+    /**
+     * The gradients of D's loss at the real and fake logits [B] and of G's loss at the fake logits,
+     * from the loss family's own expressions, differentiated by autograd on these leaves only.
+     */
+    private LogitGradients logitGradients(NDArray realLogits, NDArray fakeLogits, boolean forD, boolean forG) {
+        NDArray r = forD ? leaf(realLogits) : null;
+        NDArray f = forD ? leaf(fakeLogits) : null;
+        NDArray fg = forG ? leaf(fakeLogits) : null;
+        NDArray lossD;
+        NDArray lossG;
+        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            lossD = forD ? objective.discriminatorMain(r, f) : null;
+            lossG = forG ? objective.generatorLoss(fg) : null;
+            gc.backward(forD && forG ? lossD.add(lossG) : forD ? lossD : lossG);
+        }
+        return new LogitGradients(forD ? r.getGradient() : null, forD ? f.getGradient() : null, forG ? fg.getGradient() : null,
+                forD ? lossD.getFloat() : Double.NaN, forG ? lossG.getFloat() : Double.NaN, realLogits, fakeLogits);
+    }
+
+    private static NDArray leaf(NDArray logits) {
+        NDArray copy = logits.duplicate();
+        copy.setRequiresGradient(true);
+        return copy;
+    }
+
+    /**
      * One step of Q on G's batch of this step (cut from G's graph) and the z that made it; no
      * random draw, so G's and D's trajectories do not depend on whether Q is trained.
      */
@@ -457,6 +592,15 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
         return inferer;
     }
 
+    /** L2 norm of gradients computed by hand, as a whole. */
+    static double normOf(List<NDArray> grads) {
+        double sum = 0;
+        for (NDArray g : grads) {
+            sum += g.square().sum().getFloat();
+        }
+        return Math.sqrt(sum);
+    }
+
     /** L2 norm of the gradients of {@code params}, as a whole. */
     static double gradNorm(List<Param> params) {
         double sum = 0;
@@ -469,7 +613,7 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
     }
 
     /** Scalars of one step, read only when statistics are due. */
-    private static final class Scalars {
+    static final class Scalars {
         double lossD = Double.NaN, lossG = Double.NaN, dReal = Double.NaN, dFake = Double.NaN;
         double gradNormG = Double.NaN, gradNormD = Double.NaN;
 
@@ -480,6 +624,13 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
             }
             this.dReal = realLogits.getNDArrayInternal().sigmoid().mean().getFloat();
             this.dFake = fakeLogits.getNDArrayInternal().sigmoid().mean().getFloat();
+        }
+
+        void readHand(LogitGradients lg) {
+            this.lossD = lg.lossD();
+            this.lossG = lg.lossG();
+            this.dReal = lg.realLogits().getNDArrayInternal().sigmoid().mean().getFloat();
+            this.dFake = lg.fakeLogits().getNDArrayInternal().sigmoid().mean().getFloat();
         }
     }
 

@@ -21,10 +21,51 @@ import org.junit.jupiter.api.Test;
 /** The matrix products (and, for DCGAN, convolutions) `gantry bench step` attributes to one step, counted by hand. */
 class BenchProductsTest {
 
+    /** The products of a trainer built from {@code preset} (on synthetic data of its shape). */
+    private static List<BenchCommand.MatMul> products(String preset, String... sets) {
+        List<String> all = new ArrayList<>(List.of(sets));
+        all.add("data.train_size=400");
+        if (!preset.startsWith("toy")) {
+            all.add("data.name=fake");
+        }
+        var c = ConfigLoader.load(preset, null, all);
+        try (var t = new dev.gantry.train.GanTrainer(c, Datasets.trainingSet(c, new java.io.PrintStream(java.io.OutputStream.nullOutputStream())))) {
+            return BenchCommand.products(c, t);
+        }
+    }
+
+    private static double flops(List<BenchCommand.MatMul> p) {
+        return p.stream().mapToDouble(BenchCommand.MatMul::flops).sum();
+    }
+
     @Test
-    void simultaneousPaperStep() {
-        var c = ConfigLoader.load("paper-mnist", null, List.of());
-        List<BenchCommand.MatMul> p = BenchCommand.products(c, 784);
+    void simultaneousPaperStepWithHandBackward() {
+        List<BenchCommand.MatMul> p = products("paper-mnist");
+        // G: 3 forward + 3 weight grads + 2 input grads; D over 2B rows: 3 forward, 3 weight grads,
+        // 2 input grads; the fake rows back to G's samples: 3 input grads.
+        assertThat(p).hasSize(8 + 8 + 3);
+        double gForward = 2.0 * 100 * (100 * 1200 + 1200 * 1200 + 1200 * 784);
+        double gBackward = gForward + 2.0 * 100 * (1200 * 1200 + 1200 * 784);
+        double dForward2 = 2.0 * 200 * (784 * 1200 + 240 * 1200 + 240 * 1);
+        double dTrainBackward2 = dForward2 + 2.0 * 200 * (240 * 1200 + 240 * 1);
+        double dInput = 2.0 * 100 * (784 * 1200 + 240 * 1200 + 240 * 1);
+        assertThat(flops(p)).isEqualTo(gForward + gBackward + dForward2 + dTrainBackward2 + dInput);
+    }
+
+    @Test
+    void toyProductsComeFromTheToyNetworks() {
+        // toy-ring8: G 2 → 400 ×4 → 2, D 2 → 1000 (200 × 5) → 1000 → 1000 → 1, Algorithm 1 with k = 1.
+        List<BenchCommand.MatMul> p = products("toy-ring8");
+        assertThat(p).anySatisfy(m -> assertThat(m).isEqualTo(new BenchCommand.MatMul(100, 2, 400)));
+        assertThat(p).anySatisfy(m -> assertThat(m).isEqualTo(new BenchCommand.MatMul(200, 2, 1000)));
+        assertThat(p).noneSatisfy(m -> assertThat(m.k() == 784 || m.n() == 784).isTrue());
+        // k = 1: G (5 forward), D on 2B (4 forward, 4 weight, 3 input); G step: G 5 + 5 + 4, D 4 forward + 4 input.
+        assertThat(p).hasSize(5 + 11 + 14 + 8);
+    }
+
+    @Test
+    void simultaneousPaperStepThroughAutograd() {
+        List<BenchCommand.MatMul> p = products("paper-mnist", "train.backward=autograd");
         // G: 3 forward + 3 weight grads + 2 input grads; D on real and D on fake: 8 each; frozen D: 3 + 3.
         assertThat(p).hasSize(8 + 8 + 8 + 6);
         double gForward = 2.0 * 100 * (100 * 1200 + 1200 * 1200 + 1200 * 784);
@@ -33,14 +74,15 @@ class BenchProductsTest {
         double dTrainBackward = dForward + 2.0 * 100 * (240 * 1200 + 240 * 1);           // weight grads + input grads of layers 2, 3
         double dFrozenBackward = dForward;                                              // input grads of all 3 layers
         double expected = gForward + gBackward + 2 * (dForward + dTrainBackward) + dForward + dFrozenBackward;
-        assertThat(p.stream().mapToDouble(BenchCommand.MatMul::flops).sum()).isEqualTo(expected);
+        assertThat(flops(p)).isEqualTo(expected);
     }
 
     @Test
     void alternatingStepWithK() {
-        var c = ConfigLoader.load("mnist-mlp-adam", null, List.of("train.k=3"));
-        // Per D step: frozen G forward (3), D real (8), D fake (8); then G (8) and frozen D (6).
-        assertThat(BenchCommand.products(c, 784)).hasSize(3 * (3 + 8 + 8) + 8 + 6);
+        // Autograd, per D step: frozen G forward (3), D real (8), D fake (8); then G (8) and frozen D (6).
+        assertThat(products("mnist-mlp-adam", "train.k=3", "train.backward=autograd")).hasSize(3 * (3 + 8 + 8) + 8 + 6);
+        // By hand, per D step: G forward (3), D over 2B rows (8); then G (8), D forward (3) and input grads (3).
+        assertThat(products("mnist-mlp-adam", "train.k=3")).hasSize(3 * (3 + 8) + 8 + 3 + 3);
     }
 
     private static Layer conv(String net, String name, Kind kind, int in, int out, int inSize, int outSize) {
