@@ -19,6 +19,10 @@ post() {   # POST JSON; a refusal (400, 403) is printed with the server's reason
 }
 field() { python3 -c 'import json, sys; s = json.load(sys.stdin); print(eval(sys.argv[1]))' "$1"; }
 snapshot() { curl -sS "$url/api/snapshot"; }
+for _ in $(seq 1 60); do   # a server just started may need a moment
+  curl -sf -o /dev/null "$url/api/snapshot" && break
+  sleep 1
+done
 post /api/reset "$settings"
 wait_step() {   # until the snapshot is at step $1 and paused
   while :; do

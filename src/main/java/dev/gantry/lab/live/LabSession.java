@@ -62,7 +62,6 @@ public final class LabSession implements AutoCloseable {
     private int speed = 10;
     private boolean closed;
     private boolean republish;   // the state or speed changed: publish a frame even with nothing to train
-    private long version;
 
     // Worker-thread state.
     private volatile GanTrainer trainer;   // volatile: close() asks it to stop from another thread
@@ -94,28 +93,6 @@ public final class LabSession implements AutoCloseable {
     /** The newest snapshot, as JSON. */
     public String snapshot() {
         return snapshot;
-    }
-
-    /** Bumped with every published snapshot. */
-    public long version() {
-        synchronized (lock) {
-            return version;
-        }
-    }
-
-    /** Waits until a snapshot newer than {@code after} is published, or {@code millis} pass. */
-    public long awaitVersion(long after, long millis) throws InterruptedException {
-        long end = System.currentTimeMillis() + millis;
-        synchronized (lock) {
-            while (version <= after && !closed) {
-                long left = end - System.currentTimeMillis();
-                if (left <= 0) {
-                    break;
-                }
-                lock.wait(left);
-            }
-            return version;
-        }
     }
 
     public void play() {
@@ -373,11 +350,7 @@ public final class LabSession implements AutoCloseable {
     }
 
     private void setSnapshot(String s) {
-        synchronized (lock) {
-            snapshot = s;
-            version++;
-            lock.notifyAll();
-        }
+        snapshot = s;
     }
 
     /** The pictures and numbers of the current step. */
