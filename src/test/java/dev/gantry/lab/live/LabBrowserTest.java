@@ -31,7 +31,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * mouse, and checks that an out-of-range learning rate shows the server's reason on the page.
  *
  * <p>Skipped when chromium or its driver is missing, unless {@code GANTRY_REQUIRE_BROWSER=1} (CI
- * sets it; {@code .ci/run} installs both), where it fails instead.
+ * sets it; {@code .ci/run} installs both), where it fails instead. {@code GANTRY_CHROMIUM} names
+ * another browser binary.
  */
 class LabBrowserTest {
 
@@ -92,7 +93,10 @@ class LabBrowserTest {
 
     @Test
     void aRunOnRing8ChangesTheHeatMapAndCapturesModesInTheBrowser(@TempDir Path profile) throws Exception {
-        String chromium = find("chromium");
+        // GANTRY_CHROMIUM names another browser binary (or a missing one, to see the skip).
+        String chromium = System.getenv("GANTRY_CHROMIUM") != null
+                ? (new File(System.getenv("GANTRY_CHROMIUM")).canExecute() ? System.getenv("GANTRY_CHROMIUM") : null)
+                : find("chromium");
         String driverPath = find("chromedriver");
         if (chromium == null || driverPath == null) {
             String why = "chromium" + (chromium == null ? "" : "-driver") + " is not installed (apt-get install chromium chromium-driver)";
