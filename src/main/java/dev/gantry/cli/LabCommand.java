@@ -31,10 +31,11 @@ import picocli.CommandLine;
  */
 @Command(name = "lab", mixinStandardHelpOptions = true,
         description = {"Theory experiments: numerical checks of the GAN paper's claims on 1D and 2D toys (docs/theory.md).",
-                "Each writes a PNG to --out and prints its number; --json for machine-readable output."},
+                "Each writes a PNG to --out and prints its number; --json for machine-readable output.",
+                "`gantry lab serve` instead trains a GAN live in a browser page (docs/lab.md)."},
         subcommands = {LabCommand.OptimalDCommand.class, LabCommand.ValueIdentityCommand.class,
                 LabCommand.Figure1Command.class, LabCommand.SaturationCommand.class, LabCommand.DisjointCommand.class,
-                LabCommand.ForceFieldCommand.class})
+                LabCommand.ForceFieldCommand.class, LabServeCommand.class})
 public final class LabCommand extends CommandGroup {
 
     /** {@code gantry lab ARGS} as a command line of its own, with {@link Main}'s exit codes (2 = bad input). */

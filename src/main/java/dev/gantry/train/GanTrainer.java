@@ -229,6 +229,17 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
      * Trains until {@code targetEpochs} epochs are complete, a stop is requested or a loss diverges.
      */
     public Outcome train(int targetEpochs) {
+        return train(targetEpochs, Long.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #train(int)}, but also returns {@link Outcome#FINISHED} as soon as {@link #step()}
+     * reaches {@code untilStep}, in the middle of an epoch if need be: a run in chunks of steps
+     * (the live lab) follows the same trajectory as one call, since every step reseeds from
+     * (seed, step) and every epoch's order from (seed, epoch). Listeners see {@code onStart} and
+     * {@code onEnd} once per call.
+     */
+    public Outcome train(int targetEpochs, long untilStep) {
         if (stepsPerEpoch() == 0) {
             throw new IllegalStateException("an epoch has no step: data.train_size " + data.n()
                     + " < train.batch_size × k = " + config.train().batchSize() * batchesPerStep());
@@ -243,6 +254,9 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
             while (stepInEpoch < stepsPerEpoch()) {
                 if (stopRequested.get()) {
                     outcome = Outcome.INTERRUPTED;
+                    break loop;
+                }
+                if (step >= untilStep) {
                     break loop;
                 }
                 boolean wantStats = (step + 1) % config.train().statsEvery() == 0 || stepInEpoch + 1 == stepsPerEpoch();
