@@ -136,6 +136,10 @@ public final class SweepCommand implements Callable<Integer> {
         if (!m.local()) {
             // Executors load this module from the same paths as the driver: the shared directory.
             conf.set("spark.executor.extraClassPath", System.getProperty("java.class.path"));
+            // One executor per concurrent trial: a worker with fewer free cores than a trial's
+            // threads then gets no executor, which waitForExecutor reports, instead of an
+            // executor whose tasks can never be scheduled.
+            conf.set("spark.executor.cores", Integer.toString(spec.threadsPerTrial()));
         }
         extra.forEach(conf::set);
         JavaSparkContext sc = new JavaSparkContext(conf);

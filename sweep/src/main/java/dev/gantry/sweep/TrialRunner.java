@@ -131,16 +131,47 @@ public final class TrialRunner implements Function<Trial, TrialResult>, Serializ
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().put("OMP_NUM_THREADS", Integer.toString(threads));
         pb.environment().put("MKL_NUM_THREADS", Integer.toString(threads));
-        Process p = pb.start();
+        Process p;
+        synchronized (RUNNING) {
+            p = pb.start();
+            RUNNING.add(p);
+        }
         try {
             return p.waitFor();
         } finally {
-            if (p.isAlive()) {   // the task was cancelled (Ctrl-C on the driver, a killed job)
-                p.destroy();
-                if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
-                }
+            RUNNING.remove(p);
+            if (p.isAlive()) {   // the task was cancelled (a killed job)
+                stop(p);
             }
+        }
+    }
+
+    /**
+     * The trials this JVM started and that still run. When the JVM that runs the tasks ends (Ctrl-C
+     * on the driver in local mode, a worker stopping its executor), they are stopped too rather than
+     * left training without a sweep: SIGTERM, on which {@code gantry train} writes a checkpoint
+     * and exits, as on Ctrl-C. Their run directories have no marker, so a rerun trains them again.
+     */
+    private static final java.util.Set<Process> RUNNING = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            synchronized (RUNNING) {
+                RUNNING.forEach(Process::destroy);
+                RUNNING.forEach(TrialRunner::stop);
+            }
+        }, "gantry-sweep-stop-trials"));
+    }
+
+    private static void stop(Process p) {
+        p.destroy();
+        try {
+            if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -1,0 +1,48 @@
+package dev.gantry.sweep;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Reading metrics.jsonl into rows, and mean ± s.e. per cell. */
+class SweepReportTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void theLastRecordOfAMetricIsRead() throws IOException {
+        Path run = tmp.resolve("run");
+        Files.createDirectories(run);
+        Files.writeString(run.resolve("metrics.jsonl"), """
+                {"metric":"modes-ring8","value":5,"high_quality":0.1,"reverse_kl":0.9,"step":10,"epoch":1}
+                {"metric":"parzen-valid","value":-3.5,"step":10,"epoch":1}
+                {"metric":"modes-ring8","value":7,"high_quality":0.4,"step":20,"epoch":2}
+                """);
+        Trial t = new Trial("k-1", Map.of("train.k", "1"), List.of("train.k=1"), 1);
+        TrialResult ok = new TrialResult(t.name(), "ok", 1, 1, 3.0, "");
+        SweepReport.Row row = SweepReport.row(t, ok, run, List.of("modes", "modes.high_quality", "modes.reverse_kl", "parzen"));
+        assertThat(row.metrics()).containsEntry("modes", 7.0).containsEntry("modes.high_quality", 0.4)
+                .containsEntry("parzen", -3.5)
+                .doesNotContainKey("modes.reverse_kl");   // the last modes record has none: not the earlier one's
+        assertThat(row.epoch()).isEqualTo(2);
+    }
+
+    @Test
+    void meanAndStandardErrorMatchTheFormula() {
+        // 6, 7, 8: mean 7, sample sd 1, s.e. 1/sqrt(3) = 0.577
+        assertThat(SweepReport.meanSe(List.of(6.0, 7.0, 8.0), 3)).isEqualTo("7 ± 0.5774");
+        assertThat(SweepReport.meanSe(List.of(0.25), 1)).isEqualTo("0.2500");
+        assertThat(SweepReport.meanSe(List.of(1.5, 2.5), 3)).isEqualTo("2 ± 0.5000 (2 of 3)");
+        assertThat(SweepReport.meanSe(List.of(), 2)).isEqualTo("–");
+        double se = Math.sqrt(((1.5 - 2) * (1.5 - 2) + (2.5 - 2) * (2.5 - 2)) / 1) / Math.sqrt(2);
+        assertThat(se).isCloseTo(0.5, within(1e-12));
+    }
+}
