@@ -21,7 +21,11 @@ quiet_mvn() {
 if needs_build; then
   echo "gantry sweep: building Gantry and installing it in the local Maven repository (mvn install -DskipTests)..." >&2
   (cd "$here" && quiet_mvn install) >&2
-  echo "gantry sweep: building the Spark module in sweep/ (the first build downloads Apache Spark, about 100 MB, from Maven Central)..." >&2
+  if [ -d "${HOME}/.m2/repository/org/apache/spark/spark-core_2.13" ]; then
+    echo "gantry sweep: building the Spark module in sweep/..." >&2
+  else
+    echo "gantry sweep: building the Spark module in sweep/ (this first build downloads Apache Spark and its libraries, about 220 MB, from Maven Central)..." >&2
+  fi
   (cd "$mod" && quiet_mvn package) >&2
   touch "$jar"   # the jar plugin leaves an unchanged jar alone; it is now newer than every source
   echo "gantry sweep: built $jar" >&2
@@ -29,4 +33,4 @@ fi
 
 exec java @"$mod/spark-java17.args" ${GANTRY_SWEEP_JAVA_OPTS:--Xmx1g} \
   -Dgantry.home="$here" -Djava.awt.headless=true \
-  -cp "$jar:$mod/target/lib/*" dev.gantry.sweep.SweepCommand "$@"
+  -cp "$jar:$here/target/gantry.jar:$mod/target/lib/*" dev.gantry.sweep.SweepCommand "$@"

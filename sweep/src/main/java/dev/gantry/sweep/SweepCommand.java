@@ -57,7 +57,7 @@ public final class SweepCommand implements Callable<Integer> {
     @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "a Spark setting, e.g. --conf spark.driver.host=10.0.0.5 (repeatable)")
     List<String> conf = new ArrayList<>();
 
-    @Option(names = "--executor-wait", paramLabel = "SECONDS", defaultValue = "60",
+    @Option(names = "--executor-wait", paramLabel = "SECONDS", defaultValue = "120",
             description = "how long a standalone master may take to give the sweep an executor (default: ${DEFAULT-VALUE})")
     int executorWait;
 
@@ -95,7 +95,7 @@ public final class SweepCommand implements Callable<Integer> {
                 continue;
             }
             JsonNode was = json.readTree(marker.toFile()).path("spec");
-            JsonNode now = runner.spec(json, t);
+            JsonNode now = json.readTree(json.writeValueAsString(runner.spec(json, t)));   // read back: 7 is then an int, as in the file
             if (!was.equals(now)) {
                 throw new BadInputException(marker + ": this trial finished with other settings (" + was + ", now " + now
                         + "); use another --dir, or move trials/" + t.name() + " away to run it again");
@@ -132,7 +132,13 @@ public final class SweepCommand implements Callable<Integer> {
                 // The executor only starts trials' JVMs; their heaps (trial_memory) are their own.
                 .set("spark.executor.memory", "512m")
                 // A trial retries itself (retries); Spark should not run a failed one again on top.
-                .set("spark.task.maxFailures", "1");
+                .set("spark.task.maxFailures", "1")
+                // A task is a whole training run, minutes to hours, on machines that may be
+                // loaded: Spark's default 120 s without a heartbeat would drop a busy executor
+                // (seen in local mode on this project's loaded 2-core machine) and the sweep with it.
+                // Reaching the master is checked separately, within seconds (Master.checkReachable).
+                .set("spark.network.timeout", "1800s")
+                .set("spark.executor.heartbeatInterval", "60s");
         if (!m.local()) {
             // Executors load this module from the same paths as the driver: the shared directory.
             conf.set("spark.executor.extraClassPath", System.getProperty("java.class.path"));
@@ -157,10 +163,21 @@ public final class SweepCommand implements Callable<Integer> {
                 }
             });
             out.flush();
-            return sc.parallelize(pending, pending.size()).map(runner).collect();
+            return sc.parallelize(seedMajor(pending, spec), pending.size()).map(runner).collect();
         } finally {
             sc.stop();
         }
+    }
+
+    /**
+     * The trials seed by seed (every cell's first seed, then every cell's second, ...): Spark
+     * starts tasks in this order, so a sweep stopped early has every cell partly done rather than
+     * the first cells done and the last ones empty.
+     */
+    static List<Trial> seedMajor(List<Trial> trials, SweepSpec spec) {
+        List<Trial> out = new ArrayList<>(trials);
+        out.sort(java.util.Comparator.comparingInt(t -> spec.seeds().indexOf(t.seed())));   // stable: cells keep their order
+        return out;
     }
 
     /** A master can accept the application and still give it nothing (no worker, too few cores): say so. */

@@ -133,6 +133,9 @@ public final class TrialRunner implements Function<Trial, TrialResult>, Serializ
         pb.environment().put("MKL_NUM_THREADS", Integer.toString(threads));
         Process p;
         synchronized (RUNNING) {
+            if (stopping) {   // the JVM is shutting down: start nothing it would leave behind
+                throw new InterruptedException("the JVM that runs this trial is stopping");
+            }
             p = pb.start();
             RUNNING.add(p);
         }
@@ -153,10 +156,12 @@ public final class TrialRunner implements Function<Trial, TrialResult>, Serializ
      * and exits, as on Ctrl-C. Their run directories have no marker, so a rerun trains them again.
      */
     private static final java.util.Set<Process> RUNNING = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static boolean stopping;
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             synchronized (RUNNING) {
+                stopping = true;
                 RUNNING.forEach(Process::destroy);
                 RUNNING.forEach(TrialRunner::stop);
             }
