@@ -114,7 +114,7 @@ public final class SweepCommand implements Callable<Integer> {
             out.flush();
             Map<String, TrialResult> results = new HashMap<>();
             if (!pending.isEmpty()) {
-                for (TrialResult r : runOnSpark(m, spec, sparkConf, runner, pending, out)) {
+                for (TrialResult r : runOnSpark(m, spec, sparkConf, runner, sweepDir, trials, pending, out)) {
                     results.put(r.trial(), r);
                 }
             }
@@ -123,7 +123,7 @@ public final class SweepCommand implements Callable<Integer> {
     }
 
     private List<TrialResult> runOnSpark(Master m, SweepSpec spec, Map<String, String> extra, TrialRunner runner,
-                                         List<Trial> pending, PrintWriter out) throws InterruptedException {
+                                         Path sweepDir, List<Trial> all, List<Trial> pending, PrintWriter out) throws InterruptedException {
         SparkConf conf = new SparkConf()
                 .setAppName("gantry sweep " + file.getFileName())
                 .setMaster(m.url())
@@ -160,6 +160,11 @@ public final class SweepCommand implements Callable<Integer> {
                 public void onTaskEnd(SparkListenerTaskEnd end) {
                     System.out.printf("gantry sweep: %d of %d trials done%n", done.incrementAndGet(), pending.size());
                     System.out.flush();
+                    try {   // the table so far: a long sweep can be watched, and a stopped one still has it
+                        writeReports(spec, m, sweepDir, all, Map.of(), "ok");
+                    } catch (IOException | RuntimeException e) {
+                        System.err.println("gantry sweep: could not update the report: " + e);
+                    }
                 }
             });
             out.flush();
@@ -197,6 +202,28 @@ public final class SweepCommand implements Callable<Integer> {
 
     private int gather(SweepSpec spec, Master m, Path sweepDir, List<Trial> trials, Map<String, TrialResult> results,
                        PrintWriter out) throws IOException {
+        List<SweepReport.Row> rows = writeReports(spec, m, sweepDir, trials, results, "finished-before");
+        long failed = rows.stream().filter(r -> !r.result().ok()).count();
+        long ran = rows.stream().filter(r -> r.result().status().equals("ok")).count();
+        out.printf("gantry sweep: %d ran, %d finished before, %d failed; %s, %s%n", ran, rows.size() - ran - failed, failed,
+                sweepDir.resolve("sweep.tsv"), sweepDir.resolve("report.md"));
+        for (SweepReport.Row r : rows) {
+            if (!r.result().ok()) {
+                out.printf("gantry sweep: trial %s %s after %d attempt(s): %s%n", r.trial().name(), r.result().status(),
+                        r.result().totalAttempts(), r.result().error());
+            }
+        }
+        out.flush();
+        return failed == 0 ? OK : FAILED;
+    }
+
+    /**
+     * Writes sweep.tsv and report.md from what is on disk and this run's results: a trial with a
+     * marker and no result here is {@code markedStatus} ({@code finished-before} at the end;
+     * {@code ok} in the reports rewritten as each trial ends), one with neither is pending.
+     */
+    private List<SweepReport.Row> writeReports(SweepSpec spec, Master m, Path sweepDir, List<Trial> trials,
+                                               Map<String, TrialResult> results, String markedStatus) throws IOException {
         List<Path> dirs = trials.stream().map(t -> sweepDir.resolve("trials").resolve(t.name())).toList();
         List<SweepReport.Row> rows = new ArrayList<>();
         List<String> columns = SweepReport.columns(spec, dirs);
@@ -204,27 +231,19 @@ public final class SweepCommand implements Callable<Integer> {
         for (int i = 0; i < trials.size(); i++) {
             Trial t = trials.get(i);
             TrialResult r = results.get(t.name());
-            if (r == null || r.status().equals("finished-before")) {
-                JsonNode marker = json.readTree(dirs.get(i).resolve(TrialRunner.MARKER).toFile());
-                r = new TrialResult(t.name(), "finished-before", 0, marker.path("attempts").asInt(),
-                        marker.path("seconds").asDouble(), "");
+            Path marker = dirs.get(i).resolve(TrialRunner.MARKER);
+            if ((r == null || r.status().equals("finished-before")) && Files.isRegularFile(marker)) {
+                JsonNode mk = json.readTree(marker.toFile());
+                r = new TrialResult(t.name(), markedStatus, 0, mk.path("attempts").asInt(), mk.path("seconds").asDouble(), "");
+            } else if (r == null) {
+                r = new TrialResult(t.name(), "pending", 0, TrialRunner.attemptsSoFar(sweepDir, t), 0, "");
             }
             rows.add(SweepReport.row(t, r, dirs.get(i), columns));
         }
         String command = "gantry sweep " + file + (master != null ? " --master " + master : "") + (dir != null ? " --dir " + dir : "");
         SweepReport.writeAtomically(sweepDir.resolve("sweep.tsv"), SweepReport.tsv(spec, columns, rows));
         SweepReport.writeAtomically(sweepDir.resolve("report.md"), SweepReport.markdown(spec, command, m.url(), columns, rows));
-        long failed = rows.stream().filter(r -> !r.result().ok()).count();
-        long ran = rows.stream().filter(r -> r.result().status().equals("ok")).count();
-        out.printf("gantry sweep: %d ran, %d finished before, %d failed; %s, %s%n", ran, rows.size() - ran - failed, failed,
-                sweepDir.resolve("sweep.tsv"), sweepDir.resolve("report.md"));
-        for (SweepReport.Row r : rows) {
-            if (!r.result().ok()) {
-                out.printf("gantry sweep: trial %s failed after %d attempt(s): %s%n", r.trial().name(), r.result().totalAttempts(), r.result().error());
-            }
-        }
-        out.flush();
-        return failed == 0 ? OK : FAILED;
+        return rows;
     }
 
     private Map<String, String> sparkConf() {

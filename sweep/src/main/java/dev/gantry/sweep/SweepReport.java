@@ -135,8 +135,13 @@ public final class SweepReport {
         b.append(", ").append(spec.threadsPerTrial()).append(" PyTorch thread(s) per trial, seeds ").append(spec.seeds()).append(".\n\n");
         long ok = rows.stream().filter(r -> r.result().ok()).count();
         b.append(ok).append(" of ").append(rows.size()).append(" trials finished");
-        if (ok < rows.size()) {
-            b.append(", ").append(rows.size() - ok).append(" failed (below)");
+        long failed = rows.stream().filter(r -> r.result().status().equals("failed")).count();
+        long pending = rows.stream().filter(r -> r.result().status().equals("pending")).count();
+        if (failed > 0) {
+            b.append(", ").append(failed).append(" failed (below)");
+        }
+        if (pending > 0) {
+            b.append(", ").append(pending).append(" not run yet (the sweep is running, or was stopped)");
         }
         b.append(". Each cell: mean ± standard error over its finished seeds (n).\n\n");
 
@@ -161,10 +166,10 @@ public final class SweepReport {
             b.append("| ").append(String.join(" | ", f)).append(" |\n");
         }
 
-        List<Row> failed = rows.stream().filter(r -> !r.result().ok()).toList();
-        if (!failed.isEmpty()) {
+        List<Row> failedRows = rows.stream().filter(r -> r.result().status().equals("failed")).toList();
+        if (!failedRows.isEmpty()) {
             b.append("\n## Failed trials\n\n");
-            for (Row r : failed) {
+            for (Row r : failedRows) {
                 b.append("- `").append(r.trial().name()).append("` after ").append(r.result().totalAttempts())
                         .append(" attempt(s): ").append(r.result().error()).append('\n');
             }

@@ -5,7 +5,8 @@ import java.io.Serializable;
 /**
  * What became of a trial in this invocation of the sweep.
  *
- * @param status {@code ok}, {@code failed}, or {@code finished-before} (skipped: its marker was there)
+ * @param status {@code ok}, {@code failed}, {@code finished-before} (skipped: its marker was there), or
+ *     {@code pending} (not run yet: in the reports written while the sweep runs)
  * @param attempts attempts made in this invocation (0 when skipped)
  * @param totalAttempts attempts over every invocation of the sweep
  * @param seconds wall time of the successful attempt (or of the last failed one)
@@ -15,6 +16,6 @@ public record TrialResult(String trial, String status, int attempts, int totalAt
         implements Serializable {
 
     public boolean ok() {
-        return !status.equals("failed");
+        return status.equals("ok") || status.equals("finished-before");
     }
 }

@@ -116,5 +116,10 @@ class SweepInputTest {
         Trial t = trials.get(3);
         assertThat(t.sets()).containsExactly("train.epochs=1", "train.k=1", "loss.name=hinge");
         assertThat(t.labels()).containsEntry("train.k", "1").containsEntry("loss", "hinge");
+        // Spark gets them seed by seed, cells in grid order within a seed.
+        assertThat(SweepCommand.seedMajor(trials, spec)).extracting(Trial::name)
+                .startsWith("k-1_loss-ns_seed-3", "k-1_loss-hinge_seed-3", "k-5_loss-ns_seed-3", "k-5_loss-hinge_seed-3",
+                        "k-1_loss-ns_seed-4")
+                .endsWith("k-5_loss-hinge_seed-5").hasSize(12);
     }
 }

@@ -36,6 +36,32 @@ class SweepReportTest {
     }
 
     @Test
+    void aCellIsAveragedOverItsFinishedTrialsOnly() throws IOException {
+        Path file = tmp.resolve("s.json");
+        Files.writeString(file, "{\"preset\": \"toy-ring8\", \"grid\": {\"train.k\": [1]}, \"seeds\": [1, 2, 3, 4], \"metrics\": [\"modes\"]}");
+        SweepSpec spec = SweepSpec.read(file);
+        List<Trial> trials = spec.trials();
+        String[] status = {"ok", "finished-before", "failed", "pending"};
+        List<SweepReport.Row> rows = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            Path run = tmp.resolve("run" + i);
+            Files.createDirectories(run);
+            Files.writeString(run.resolve("metrics.jsonl"), "{\"metric\":\"modes-ring8\",\"value\":" + (4 + 2 * i) + ",\"epoch\":1}\n");
+            TrialResult r = new TrialResult(trials.get(i).name(), status[i], 1, 1, 1.0, i == 2 ? "exit 1: boom" : "");
+            rows.add(SweepReport.row(trials.get(i), r, run, spec.metrics()));
+        }
+        String md = SweepReport.markdown(spec, "gantry sweep s.json", "local[1]", spec.metrics(), rows);
+        // 4 and 6 (the failed and pending trials' files are not read): mean 5, s.e. 1
+        assertThat(md).contains("2 of 4 trials finished, 1 failed (below), 1 not run yet")
+                .contains("| 1 | 5 ± 1 | 2 of 4 |")
+                .contains("`k-1_seed-3` after 1 attempt(s): exit 1: boom");
+        String tsv = SweepReport.tsv(spec, spec.metrics(), rows);
+        assertThat(tsv.split("\n")).hasSize(5);
+        assertThat(tsv.split("\n")[0]).isEqualTo("trial\ttrain.k\tseed\tstatus\tattempts\tseconds\tepoch\tmodes\terror");
+        assertThat(tsv.split("\n")[3]).startsWith("k-1_seed-3\t1\t3\tfailed\t1\t1.0\t\t\texit 1: boom");
+    }
+
+    @Test
     void meanAndStandardErrorMatchTheFormula() {
         // 6, 7, 8: mean 7, sample sd 1, s.e. 1/sqrt(3) = 0.577
         assertThat(SweepReport.meanSe(List.of(6.0, 7.0, 8.0), 3)).isEqualTo("7 ± 0.5774");
