@@ -197,9 +197,16 @@ public final class SweepReport {
         } else {
             double ss = vs.stream().mapToDouble(v -> (v - mean) * (v - mean)).sum();
             double se = Math.sqrt(ss / (vs.size() - 1)) / Math.sqrt(vs.size());
-            s = number(mean) + " ± " + number(se);
+            // The standard error with the mean's decimals; whole numbers stay whole when all agree.
+            String f = se == 0 && mean == Math.rint(mean) ? "%.0f" : decimals(mean);
+            s = String.format(Locale.ROOT, f + " ± " + f, mean, se);
         }
         return vs.size() < trials ? s + " (" + vs.size() + " of " + trials + ")" : s;
+    }
+
+    private static String decimals(double v) {
+        double a = Math.abs(v);
+        return a >= 100 ? "%.1f" : a >= 1 ? "%.2f" : "%.4f";
     }
 
     private static String number(double v) {

@@ -53,7 +53,7 @@ class SweepReportTest {
         String md = SweepReport.markdown(spec, "gantry sweep s.json", "local[1]", spec.metrics(), rows);
         // 4 and 6 (the failed and pending trials' files are not read): mean 5, s.e. 1
         assertThat(md).contains("2 of 4 trials finished, 1 failed (below), 1 not run yet")
-                .contains("| 1 | 5 ± 1 | 2 of 4 |")
+                .contains("| 1 | 5.00 ± 1.00 | 2 of 4 |")
                 .contains("`k-1_seed-3` after 1 attempt(s): exit 1: boom");
         String tsv = SweepReport.tsv(spec, spec.metrics(), rows);
         assertThat(tsv.split("\n")).hasSize(5);
@@ -63,10 +63,10 @@ class SweepReportTest {
 
     @Test
     void meanAndStandardErrorMatchTheFormula() {
-        // 6, 7, 8: mean 7, sample sd 1, s.e. 1/sqrt(3) = 0.577
-        assertThat(SweepReport.meanSe(List.of(6.0, 7.0, 8.0), 3)).isEqualTo("7 ± 0.5774");
+        // 6, 7, 8: mean 7, sample sd 1, s.e. 1/sqrt(3) = 0.577; the s.e. with the mean's decimals
+        assertThat(SweepReport.meanSe(List.of(6.0, 7.0, 8.0), 3)).isEqualTo("7.00 ± 0.58");
         assertThat(SweepReport.meanSe(List.of(0.25), 1)).isEqualTo("0.2500");
-        assertThat(SweepReport.meanSe(List.of(1.5, 2.5), 3)).isEqualTo("2 ± 0.5000 (2 of 3)");
+        assertThat(SweepReport.meanSe(List.of(1.5, 2.5), 3)).isEqualTo("2.00 ± 0.50 (2 of 3)");
         assertThat(SweepReport.meanSe(List.of(), 2)).isEqualTo("–");
         double se = Math.sqrt(((1.5 - 2) * (1.5 - 2) + (2.5 - 2) * (2.5 - 2)) / 1) / Math.sqrt(2);
         assertThat(se).isCloseTo(0.5, within(1e-12));
