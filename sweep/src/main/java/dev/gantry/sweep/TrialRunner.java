@@ -73,6 +73,11 @@ public final class TrialRunner implements Function<Trial, TrialResult>, Serializ
         double seconds = 0;
         for (int attempt = 1; attempt <= 1 + retries; attempt++) {
             int n = before + attempt;
+            synchronized (RUNNING) {
+                if (stopping) {   // the attempt that just failed was stopped with the JVM: no retry
+                    return new TrialResult(trial.name(), "failed", attempt - 1, n - 1, seconds, error + "; the sweep was stopped");
+                }
+            }
             Path log = root.resolve("logs").resolve(trial.name() + ".attempt-" + n + ".log");
             List<String> cmd = command(trial, dir);
             Files.writeString(log, "# " + String.join(" ", cmd) + "\n", StandardCharsets.UTF_8);
