@@ -39,7 +39,17 @@ public final class Main implements Runnable {
     static CommandLine newCommandLine() {
         CommandLine cl = new CommandLine(new Main());
         MetricCommand.register(cl.getSubcommands().get("eval"));
-        cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
+        cl.setExecutionExceptionHandler(exitCodes());
+        return cl;
+    }
+
+    /**
+     * The command line's contract for exceptions: a {@link BadInputException} anywhere in the
+     * cause chain prints its message and exits 2; anything else is an internal error (1) with its
+     * stack trace. Shared by every Gantry command line (the sweep module's too).
+     */
+    public static CommandLine.IExecutionExceptionHandler exitCodes() {
+        return (ex, cmd, parseResult) -> {
             PrintWriter err = cmd.getErr();
             Throwable bad = ex;
             while (bad != null && !(bad instanceof BadInputException)) {
@@ -54,8 +64,7 @@ public final class Main implements Runnable {
             ex.printStackTrace(err);
             err.flush();
             return INTERNAL_ERROR;
-        });
-        return cl;
+        };
     }
 
     public static void main(String[] args) {

@@ -288,22 +288,7 @@ public final class SweepCommand implements Callable<Integer> {
     static CommandLine newCommandLine() {
         CommandLine cl = new CommandLine(new SweepCommand());
         cl.setCommandName("gantry sweep");
-        cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
-            PrintWriter err = cmd.getErr();
-            Throwable bad = ex;
-            while (bad != null && !(bad instanceof BadInputException)) {
-                bad = bad.getCause();
-            }
-            if (bad != null) {
-                err.println("gantry: error: " + bad.getMessage());
-                err.flush();
-                return BAD_INPUT;
-            }
-            err.println("gantry: internal error: " + ex);
-            ex.printStackTrace(err);
-            err.flush();
-            return FAILED;
-        });
+        cl.setExecutionExceptionHandler(dev.gantry.cli.Main.exitCodes());   // exit 2 for bad input, 1 otherwise
         return cl;
     }
 
