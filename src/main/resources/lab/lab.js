@@ -66,7 +66,7 @@ function option(select, value, label) {
 function fillForm(s) {
   $('mixture').value = s.mixture;
   $('loss').value = s.loss;
-  for (const key of ['k', 'lr', 'noise_dim', 'hidden', 'seed']) {
+  for (const key of ['k', 'lr', 'lr_d', 'noise_dim', 'hidden', 'seed']) {
     $(key).value = String(s[key]);
   }
   if (s.mixture === 'custom') {
@@ -99,6 +99,7 @@ function formSettings() {
     loss: $('loss').value,
     k: value('k'),
     lr: value('lr'),
+    lr_d: value('lr_d'),
     noise_dim: value('noise_dim'),
     hidden: value('hidden'),
     seed: value('seed'),
@@ -437,7 +438,7 @@ async function init() {
   }
   fillForm(lab.options.defaults);
   drawColourBar();
-  for (const id of ['mixture', 'loss', 'k', 'lr', 'noise_dim', 'hidden', 'seed', 'std']) {
+  for (const id of ['mixture', 'loss', 'k', 'lr', 'lr_d', 'noise_dim', 'hidden', 'seed', 'std']) {
     $(id).addEventListener('input', () => { $('pending').hidden = false; updateForm(); render(); });
   }
   $('play').addEventListener('click', () => {

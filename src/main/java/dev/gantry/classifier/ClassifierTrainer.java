@@ -53,7 +53,7 @@ public final class ClassifierTrainer {
     public static Result train(LeNet net, NDManager manager, ImageSet train, ImageSet valid, java.util.function.Supplier<ImageSet> test,
                                Options o, PrintStream log, IntConsumer onBatch) {
         long start = System.nanoTime();
-        RunConfig.OptimConfig adam = new RunConfig.OptimConfig("adam", o.lr(), 1, 0, 0.5, 0.7, 1, 250, 0.9, 0.999, 1e-8);
+        RunConfig.OptimConfig adam = new RunConfig.OptimConfig("adam", o.lr(), 1, 0, 0.5, 0.7, 1, 250, 0.9, 0.999, 1e-8, 0);
         Adam opt = new Adam(manager, net.params(), adam);
         int steps = train.n() / o.batchSize();
         int d = train.dim();

@@ -80,7 +80,15 @@ public record RunConfig(
             @JsonPropertyDescription("sgd: epoch at which momentum reaches momentum_final") int momentumSaturateEpoch,
             @JsonPropertyDescription("adam: beta1") double beta1,
             @JsonPropertyDescription("adam: beta2") double beta2,
-            @JsonPropertyDescription("adam: epsilon") double eps) {}
+            @JsonPropertyDescription("adam: epsilon") double eps,
+            @JsonPropertyDescription("D's initial learning rate; 0 = the same as lr (two rates: the two time-scale update rule of Heusel et al. 2017)") double dLr) {
+
+        /** D's optimizer settings: these, with lr replaced by d_lr when d_lr > 0. */
+        public OptimConfig forDiscriminator() {
+            return dLr > 0 ? new OptimConfig(name, dLr, lrDecay, lrMin, momentumInit, momentumFinal, momentumStartEpoch,
+                    momentumSaturateEpoch, beta1, beta2, eps, dLr) : this;
+        }
+    }
 
     /** The training loop. */
     public record TrainConfig(
@@ -148,7 +156,7 @@ public record RunConfig(
                 new ModelConfig("paper-mlp", 100, "uniform", 2, 1200, false, "sigmoid", "per_pixel", 2, 240, 5, false, 0.05, 0.005, 0.8, 0.5,
                         64, 0, 4, false, 0.02, 0.2, 0, false, false, 1200, 2),
                 new LossConfig("gan", "non-saturating", 0.5, 0, 0),
-                new OptimConfig("sgd", 0.1, 1.000004, 1e-6, 0.5, 0.7, 1, 250, 0.5, 0.999, 1e-8),
+                new OptimConfig("sgd", 0.1, 1.000004, 1e-6, 0.5, 0.7, 1, 250, 0.5, 0.999, 1e-8, 0),
                 new TrainConfig(25, 100, "simultaneous", 1, 50, 3, 0, 10, "hand"),
                 new MonitorConfig(1, 100, 0.2, 10_000, "", 0),
                 new DiagnosticsConfig(true, 0.05, 0.05, 0.4, 0.8));
@@ -211,6 +219,7 @@ public record RunConfig(
         if (!(loss.gpWeight() >= 0)) errors.add("loss.gp_weight must be >= 0 (got " + loss.gpWeight() + ")");
         oneOf(errors, "optim.name", optim.name(), "sgd", "adam");
         positive(errors, "optim.lr", optim.lr());
+        if (!(optim.dLr() >= 0)) errors.add("optim.d_lr must be >= 0, 0 meaning the same as optim.lr (got " + optim.dLr() + ")");
         if (!(optim.lrDecay() >= 1.0)) errors.add("optim.lr_decay must be >= 1 (got " + optim.lrDecay() + ")");
         if (!(optim.lrMin() >= 0)) errors.add("optim.lr_min must be >= 0 (got " + optim.lrMin() + ")");
         unitInterval(errors, "optim.momentum_init", optim.momentumInit());

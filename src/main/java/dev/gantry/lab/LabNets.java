@@ -24,13 +24,13 @@ final class LabNets {
 
     /** Adam with β2 = 0.999, ε = 1e-8 (torch's defaults). */
     static Optimizer adam(NDManager manager, List<Param> params, double lr, double beta1) {
-        return new Adam(manager, params, new RunConfig.OptimConfig("adam", lr, 1, 0, 0, 0, 0, 1, beta1, 0.999, 1e-8));
+        return new Adam(manager, params, new RunConfig.OptimConfig("adam", lr, 1, 0, 0, 0, 0, 1, beta1, 0.999, 1e-8, 0));
     }
 
     /** SGD with a constant momentum, the paper's optimizer without its schedules. */
     static Optimizer sgd(NDManager manager, List<Param> params, double lr, double momentum) {
         return new SgdMomentum(manager, params,
-                new RunConfig.OptimConfig("sgd", lr, 1, 0, momentum, momentum, 0, 1, 0, 0, 0));
+                new RunConfig.OptimConfig("sgd", lr, 1, 0, momentum, momentum, 0, 1, 0, 0, 0, 0));
     }
 
     /** Row-major points {@code [n, dim]} as an array. */

@@ -110,7 +110,7 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
 
     /** How Q is trained: Adam, lr 1e-3, β = (0.9, 0.999), whatever G's optimizer (BiGAN's E too). */
     static final RunConfig.OptimConfig INFERER_OPTIM =
-            new RunConfig.OptimConfig("adam", 1e-3, 1, 0, 0.5, 0.5, 0, 1, 0.9, 0.999, 1e-8);
+            new RunConfig.OptimConfig("adam", 1e-3, 1, 0, 0.5, 0.5, 0, 1, 0.9, 0.999, 1e-8, 0);
     private long windowStartNanos;
     private long windowExamples;
 
@@ -167,7 +167,7 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
         }
         this.hand = handBackward(config, generator, discriminator, joint, labelledRows != null);
         this.optG = Optimizer.create(manager, generator.params(), config.optim());
-        this.optD = Optimizer.create(manager, discriminator.params(), config.optim());
+        this.optD = Optimizer.create(manager, discriminator.params(), config.optim().forDiscriminator());
         int side = config.train().gridSide();
         Seeds.seedEngine(config.seed(), Seeds.FIXED_NOISE, 0);
         this.fixedNoise = generator.sampleNoise(manager, side * side);

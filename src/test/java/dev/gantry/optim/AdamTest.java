@@ -23,7 +23,7 @@ class AdamTest {
     @ParameterizedTest
     @CsvSource({"0.01, 0.9, 0.999, 1e-8", "0.05, 0.8, 0.99, 0.05"})
     void threeStepsMatchTorchAdam(double lr, double beta1, double beta2, double eps) {
-        RunConfig.OptimConfig c = new RunConfig.OptimConfig("adam", lr, 1.0, 0.0, 0.5, 0.7, 1, 250, beta1, beta2, eps);
+        RunConfig.OptimConfig c = new RunConfig.OptimConfig("adam", lr, 1.0, 0.0, 0.5, 0.7, 1, 250, beta1, beta2, eps, 0);
         float[][] grads = {{0.1f, -0.2f, 0.05f, 1.5f}, {-0.3f, -0.1f, 0.02f, 1.0f}, {0.2f, 0.4f, -0.01f, -2.0f}};
         double[] p = {0.5, -1.0, 2.0, 0.0};
         double[] mm = new double[4];

@@ -19,7 +19,7 @@ class SgdMomentumTest {
 
     /** The paper's SGD settings with a fast decay and a high floor, so that both show within three steps. */
     static RunConfig.OptimConfig sgd(double lr, double decay, double lrMin) {
-        return new RunConfig.OptimConfig("sgd", lr, decay, lrMin, 0.5, 0.7, 1, 250, 0.5, 0.999, 1e-8);
+        return new RunConfig.OptimConfig("sgd", lr, decay, lrMin, 0.5, 0.7, 1, 250, 0.5, 0.999, 1e-8, 0);
     }
 
     /** Gives {@code p} the gradient {@code c} through a backward pass of Σ c·p. */

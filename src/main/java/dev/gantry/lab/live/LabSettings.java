@@ -31,12 +31,13 @@ import java.util.Map;
  * @param std the custom mixture's standard deviation (a named mixture's own otherwise)
  * @param loss one of {@link #LOSSES}
  * @param k discriminator steps per generator step
- * @param lr Adam's learning rate, of G and of D
+ * @param lr Adam's learning rate of G
+ * @param lrD Adam's learning rate of D (two rates: the two time-scale update rule, Heusel et al. 2017)
  * @param noiseDim dimension of z
  * @param hidden units per hidden layer of G and of D
  * @param seed master seed of the run
  */
-public record LabSettings(String mixture, double[][] centres, double std, String loss, int k, double lr,
+public record LabSettings(String mixture, double[][] centres, double std, String loss, int k, double lr, double lrD,
         int noiseDim, int hidden, long seed) {
 
     /** The losses the page offers, each as the config keys it sets (the family of docs/mode-coverage.md). */
@@ -105,6 +106,9 @@ public record LabSettings(String mixture, double[][] centres, double std, String
         if (!inRange(lr, MIN_LR, MAX_LR)) {
             throw new BadInputException("lr: expected a learning rate in [" + MIN_LR + ", " + MAX_LR + "] (got " + num(lr) + ")");
         }
+        if (!inRange(lrD, MIN_LR, MAX_LR)) {
+            throw new BadInputException("lr_d: expected a learning rate in [" + MIN_LR + ", " + MAX_LR + "] (got " + num(lrD) + ")");
+        }
         intRange("noise_dim", noiseDim, 1, MAX_NOISE_DIM);
         intRange("hidden", hidden, MIN_HIDDEN, MAX_HIDDEN);
         if (seed < 0 || seed > MAX_SEED) {
@@ -112,9 +116,9 @@ public record LabSettings(String mixture, double[][] centres, double std, String
         }
     }
 
-    /** The page's first settings: ring8, the non-saturating GAN loss, k = 1, lr 1e-3, z in 2D, 128 units, seed 0. */
+    /** The page's first settings: ring8, the non-saturating GAN loss, k = 1, lr 1e-3 for G and D, z in 2D, 128 units, seed 0. */
     public static LabSettings defaults() {
-        return new LabSettings("ring8", null, 0, "gan", 1, 1e-3, 2, 128, 0);
+        return new LabSettings("ring8", null, 0, "gan", 1, 1e-3, 1e-3, 2, 128, 0);
     }
 
     /**
@@ -126,7 +130,7 @@ public record LabSettings(String mixture, double[][] centres, double std, String
             throw new BadInputException("settings: expected a JSON object");
         }
         LabSettings d = defaults();
-        List<String> known = List.of("mixture", "centres", "std", "loss", "k", "lr", "noise_dim", "hidden", "seed");
+        List<String> known = List.of("mixture", "centres", "std", "loss", "k", "lr", "lr_d", "noise_dim", "hidden", "seed");
         Iterator<String> names = node.fieldNames();
         while (names.hasNext()) {
             String name = names.next();
@@ -155,7 +159,7 @@ public record LabSettings(String mixture, double[][] centres, double std, String
         }
         double std = number(node, "std", "custom".equals(mixture) ? 0.05 : 0);
         return new LabSettings(mixture, centres, std, text(node, "loss", d.loss()), integer(node, "k", d.k()),
-                number(node, "lr", d.lr()), integer(node, "noise_dim", d.noiseDim()), integer(node, "hidden", d.hidden()),
+                number(node, "lr", d.lr()), number(node, "lr_d", d.lrD()), integer(node, "noise_dim", d.noiseDim()), integer(node, "hidden", d.hidden()),
                 integer(node, "seed", d.seed()));
     }
 
@@ -171,6 +175,7 @@ public record LabSettings(String mixture, double[][] centres, double std, String
         o.put("loss", loss);
         o.put("k", k);
         o.put("lr", lr);
+        o.put("lr_d", lrD);
         o.put("noise_dim", noiseDim);
         o.put("hidden", hidden);
         o.put("seed", seed);
@@ -196,6 +201,7 @@ public record LabSettings(String mixture, double[][] centres, double std, String
         s.add("model.d_pieces=2");
         s.addAll(LOSSES.get(loss));
         s.add("optim.lr=" + lr);
+        s.add("optim.d_lr=" + lrD);
         s.add("train.k=" + k);
         s.add("train.stats_every=" + STATS_EVERY);
         s.add("train.grid_side=" + GRID_SIDE);

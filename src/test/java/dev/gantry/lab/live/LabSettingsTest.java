@@ -63,19 +63,21 @@ class LabSettingsTest {
 
     @Test
     void outOfRangeValuesAreRefusedByName() {
-        assertThatThrownBy(() -> new LabSettings("ring8", null, 0, "gan", 11, 1e-3, 2, 128, 0))
+        assertThatThrownBy(() -> new LabSettings("ring8", null, 0, "gan", 11, 1e-3, 1e-3, 2, 128, 0))
                 .isInstanceOf(BadInputException.class).hasMessage("k: expected an integer in [1, 10] (got 11)");
-        assertThatThrownBy(() -> new LabSettings("ring8", null, 0, "gan", 1, Double.NaN, 2, 128, 0))
+        assertThatThrownBy(() -> new LabSettings("ring8", null, 0, "gan", 1, Double.NaN, 1e-3, 2, 128, 0))
                 .hasMessage("lr: expected a learning rate in [1.0E-6, 0.1] (got NaN)");
-        assertThatThrownBy(() -> new LabSettings("ring9", null, 0, "gan", 1, 1e-3, 2, 128, 0))
+        assertThatThrownBy(() -> new LabSettings("ring8", null, 0, "gan", 1, 1e-3, 0.5, 2, 128, 0))
+                .hasMessage("lr_d: expected a learning rate in [1.0E-6, 0.1] (got 0.5)");
+        assertThatThrownBy(() -> new LabSettings("ring9", null, 0, "gan", 1, 1e-3, 1e-3, 2, 128, 0))
                 .hasMessage("mixture: expected one of ring8, grid25, custom (got 'ring9')");
-        assertThatThrownBy(() -> new LabSettings("custom", new double[51][], 0.1, "gan", 1, 1e-3, 2, 128, 0))
+        assertThatThrownBy(() -> new LabSettings("custom", new double[51][], 0.1, "gan", 1, 1e-3, 1e-3, 2, 128, 0))
                 .hasMessageStartingWith("centres: a custom mixture needs 1 to 50 centres (got 51)");
-        assertThatThrownBy(() -> new LabSettings("custom", new double[][] {{0, Double.POSITIVE_INFINITY}}, 0.1, "gan", 1, 1e-3, 2, 128, 0))
+        assertThatThrownBy(() -> new LabSettings("custom", new double[][] {{0, Double.POSITIVE_INFINITY}}, 0.1, "gan", 1, 1e-3, 1e-3, 2, 128, 0))
                 .hasMessageStartingWith("centres[0]: expected a point [x, y]");
-        assertThatThrownBy(() -> new LabSettings("ring8", null, 0, "gan", 1, 1e-3, 0, 128, 0))
+        assertThatThrownBy(() -> new LabSettings("ring8", null, 0, "gan", 1, 1e-3, 1e-3, 0, 128, 0))
                 .hasMessage("noise_dim: expected an integer in [1, 64] (got 0)");
-        assertThatThrownBy(() -> new LabSettings("ring8", null, 0, "gan", 1, 1e-3, 2, 3, 0))
+        assertThatThrownBy(() -> new LabSettings("ring8", null, 0, "gan", 1, 1e-3, 1e-3, 2, 3, 0))
                 .hasMessage("hidden: expected an integer in [4, 512] (got 3)");
         assertThatThrownBy(() -> LabSettings.fromJson(JSON.readTree("[1]"))).hasMessage("settings: expected a JSON object");
         assertThatThrownBy(() -> LabSettings.fromJson(JSON.readTree("{\"k\": 1e10}"))).hasMessageStartingWith("k: expected an integer");
@@ -83,11 +85,25 @@ class LabSettingsTest {
                 .hasMessage("centres[0]: expected a point [x, y] of two numbers");
     }
 
+    /** Two learning rates (Heusel et al. 2017): D's optimizer takes lr_d, G's lr. */
+    @Test
+    void gAndDHaveTheirOwnLearningRates() throws Exception {
+        LabSettings s = LabSettings.fromJson(JSON.readTree("{\"lr\": 0.0001, \"lr_d\": 0.0004}"));
+        assertThat(s.configSets()).contains("optim.lr=1.0E-4", "optim.d_lr=4.0E-4");
+        RunConfig c = s.config();
+        try (GanTrainer t = new GanTrainer(c, new ToyDataset(s.toyMixture()).load(Split.TRAIN,
+                new Dataset.Request(null, c.data().trainSize(), c.seed(), null)))) {
+            assertThat(t.optimizerG().learningRate()).isEqualTo(1e-4);
+            assertThat(t.optimizerD().learningRate()).isEqualTo(4e-4);
+        }
+        assertThat(LabSettings.fromJson(s.toJson())).usingRecursiveComparison().isEqualTo(s);
+    }
+
     /** Every loss the page offers trains on the lab's networks (WGAN-GP needs D's input gradient: maxout has it). */
     @ParameterizedTest
     @ValueSource(strings = {"gan", "gan-minimax", "least-squares", "hinge", "wasserstein-gp"})
     void everyLossOfferedTrains(String loss) {
-        LabSettings s = new LabSettings("ring8", null, 0, loss, 2, 1e-3, 2, 8, 0);
+        LabSettings s = new LabSettings("ring8", null, 0, loss, 2, 1e-3, 1e-3, 2, 8, 0);
         assertThat(LabSettings.LOSSES).containsKey(loss);
         RunConfig c = s.config();
         try (GanTrainer t = new GanTrainer(c, new ToyDataset(s.toyMixture()).load(Split.TRAIN,
