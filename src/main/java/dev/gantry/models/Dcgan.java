@@ -12,6 +12,7 @@ import dev.gantry.nn.BatchNorm;
 import dev.gantry.nn.Conv2d;
 import dev.gantry.nn.ConvTranspose2d;
 import dev.gantry.nn.Dense;
+import dev.gantry.nn.Module;
 import dev.gantry.nn.Param;
 import java.util.ArrayList;
 import java.util.List;
@@ -228,9 +229,7 @@ final class Dcgan implements Architecture {
 
         @Override
         public List<NDArray> buffers() {
-            List<NDArray> all = new ArrayList<>();
-            norms.forEach(n -> all.addAll(n.buffers()));
-            return all;
+            return Module.buffersOf(norms);
         }
     }
 
@@ -396,9 +395,7 @@ final class Dcgan implements Architecture {
 
         @Override
         public List<NDArray> buffers() {
-            List<NDArray> all = new ArrayList<>();
-            norms.forEach(n -> all.addAll(n.buffers()));
-            return all;
+            return Module.buffersOf(norms);
         }
     }
 }

@@ -8,6 +8,7 @@ import dev.gantry.data.ImageShape;
 import dev.gantry.nn.Dense;
 import dev.gantry.nn.DropoutMask;
 import dev.gantry.nn.Maxout;
+import dev.gantry.nn.Module;
 import dev.gantry.nn.Param;
 import java.util.ArrayList;
 import java.util.List;
@@ -289,17 +290,18 @@ public final class PaperDiscriminator implements Discriminator {
 
     @Override
     public List<Param> params() {
-        List<Param> all = new ArrayList<>();
-        layers.forEach(m -> all.addAll(m.params()));
-        all.addAll(output.params());
-        return all;
+        return Module.paramsOf(modules());
     }
 
     @Override
     public List<NDArray> buffers() {
-        List<NDArray> all = new ArrayList<>();
-        layers.forEach(m -> all.addAll(m.buffers()));
-        all.addAll(output.buffers());
+        return Module.buffersOf(modules());
+    }
+
+    /** Every layer, input to logit. */
+    private List<Module> modules() {
+        List<Module> all = new ArrayList<>(layers);
+        all.add(output);
         return all;
     }
 }

@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.gantry.data.ImageShape;
 import dev.gantry.nn.BatchNorm;
 import dev.gantry.nn.Dense;
+import dev.gantry.nn.Module;
 import dev.gantry.nn.Param;
 import java.util.ArrayList;
 import java.util.List;
@@ -241,21 +242,19 @@ public final class PaperGenerator implements Generator {
 
     @Override
     public List<Param> params() {
-        List<Param> all = new ArrayList<>();
+        List<Module> inOrder = new ArrayList<>();
         for (int i = 0; i < hidden.size(); i++) {
-            all.addAll(hidden.get(i).params());
+            inOrder.add(hidden.get(i));
             if (!norms.isEmpty()) {
-                all.addAll(norms.get(i).params());
+                inOrder.add(norms.get(i));
             }
         }
-        all.addAll(output.params());
-        return all;
+        inOrder.add(output);
+        return Module.paramsOf(inOrder);
     }
 
     @Override
     public List<NDArray> buffers() {
-        List<NDArray> all = new ArrayList<>();
-        norms.forEach(n -> all.addAll(n.buffers()));
-        return all;
+        return Module.buffersOf(norms);
     }
 }

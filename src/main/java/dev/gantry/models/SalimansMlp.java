@@ -9,6 +9,7 @@ import dev.gantry.config.RunConfig;
 import dev.gantry.data.ImageShape;
 import dev.gantry.nn.BatchNorm;
 import dev.gantry.nn.Dense;
+import dev.gantry.nn.Module;
 import dev.gantry.nn.Param;
 import java.util.ArrayList;
 import java.util.List;
@@ -145,9 +146,7 @@ final class SalimansMlp implements Architecture {
 
         @Override
         public List<NDArray> buffers() {
-            List<NDArray> all = new ArrayList<>();
-            norms.forEach(n -> all.addAll(n.buffers()));
-            return all;
+            return Module.buffersOf(norms);
         }
     }
 

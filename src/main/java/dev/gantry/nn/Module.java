@@ -13,6 +13,20 @@ public interface Module {
         return List.of();
     }
 
+    /** The parameters of {@code modules}, module by module in their order. */
+    static List<Param> paramsOf(List<? extends Module> modules) {
+        List<Param> all = new java.util.ArrayList<>();
+        modules.forEach(m -> all.addAll(m.params()));
+        return all;
+    }
+
+    /** The buffers of {@code modules}, module by module in their order. */
+    static List<NDArray> buffersOf(List<? extends Module> modules) {
+        List<NDArray> all = new java.util.ArrayList<>();
+        modules.forEach(m -> all.addAll(m.buffers()));
+        return all;
+    }
+
     /** Total number of scalar parameters. */
     default long parameterCount() {
         return params().stream().mapToLong(Param::size).sum();
