@@ -32,7 +32,7 @@ public record RunConfig(
 
     /** Architecture of generator and discriminator. */
     public record ModelConfig(
-            @JsonPropertyDescription("paper-mlp: an MLP generator and a maxout discriminator (the paper's with the defaults; PacGAN's 2D nets with other sizes) | dcgan: the all-convolutional nets of Radford et al. 2016") String arch,
+            @JsonPropertyDescription("paper-mlp: an MLP generator and a maxout discriminator (the paper's with the defaults; PacGAN's 2D nets with other sizes) | dcgan: the all-convolutional nets of Radford et al. 2016 | ssgan-mlp: the weight-normalised semi-supervised nets of Salimans et al. 2016 | cgan-mlp: the conditional nets of Mirza & Osindero 2014, with the label in its own branch of G and D (needs model.conditional)") String arch,
             @JsonPropertyDescription("dimension of z") int noiseDim,
             @JsonPropertyDescription("uniform (U(-sqrt 3, sqrt 3), the paper) | normal (N(0, 1))") String noise,
             @JsonPropertyDescription("number of G's ReLU layers") int gLayers,
@@ -55,7 +55,7 @@ public record RunConfig(
             @JsonPropertyDescription("dcgan: weights ~ N(0, s^2) (Radford et al.: 0.02); biases and batch-norm shifts 0, scales 1") double initStd,
             @JsonPropertyDescription("dcgan: slope of D's LeakyReLU for negative inputs") double dLeak,
             @JsonPropertyDescription("dcgan: side of the images the nets are built for; 0 = the data's (a different value fails before training)") int imageSize,
-            @JsonPropertyDescription("a conditional GAN p(x | y) on the data's class labels (Mirza & Osindero 2014): paper-mlp joins one-hot y to z in G and to x in D; dcgan joins it to z in G and uses a projection discriminator (Miyato & Koyama 2018)") boolean conditional,
+            @JsonPropertyDescription("a conditional GAN p(x | y) on the data's class labels (Mirza & Osindero 2014): paper-mlp joins one-hot y to z in G and to x in D; cgan-mlp gives y its own layer in G and in D before a joint layer; dcgan joins it to z in G and uses a projection discriminator (Miyato & Koyama 2018)") boolean conditional,
             @JsonPropertyDescription("train an inference network Q beside G that predicts z from G(z) (the paper's section 7, the authors' inferer): MSE on G's samples cut from G's graph, Adam lr 1e-3; G and D unchanged. With loss.name = bigan, Q is BiGAN's encoder E, trained adversarially instead") boolean inferer,
             @JsonPropertyDescription("inferer: width of each of Q's ReLU layers") int qHidden,
             @JsonPropertyDescription("inferer: number of Q's ReLU layers") int qLayers) {}

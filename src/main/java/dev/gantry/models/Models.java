@@ -17,6 +17,7 @@ public final class Models {
         REGISTRY.put("paper-mlp", new PaperMlp());
         REGISTRY.put("dcgan", new Dcgan());
         REGISTRY.put("ssgan-mlp", new SalimansMlp());
+        REGISTRY.put("cgan-mlp", new MirzaMlp());
     }
 
     private Models() {}

@@ -29,14 +29,17 @@ class TensorSizesTest {
             "dcgan-mnist|1x28x28|",
             "dcgan-mnist|3x32x32|model.kernel=5,model.d_batch_norm=true,model.g_batch_norm=false,model.width=8",
             "dcgan-mnist|3x64x64|model.width=4,model.depth=3,model.noise_dim=7",
-            "ssgan-mnist|1x28x28|"})
+            "ssgan-mnist|1x28x28|",
+            "cgan-mnist|1x28x28|",
+            "cgan-mnist|1x28x28|model.d_units=32,model.d_pieces=3,model.noise_dim=7"})
     void theCountsMatchTheBuiltNetworks(String preset, String shape, String sets) {
         RunConfig.ModelConfig m = ConfigLoader.load(preset.equals("defaults") ? null : preset, null,
                 sets == null ? List.of() : List.of(sets.split(","))).model();
         ImageShape data = ImageShape.parse(shape);
         List<TensorSize> sizes = Models.checkSizes(m, data);
         try (NDManager manager = NDManager.newBaseManager()) {
-            Models.Pair pair = Models.build(manager, m, data, PixelMeans.constant(0.5, data.dim()));
+            // A conditional pair is built for MNIST's 10 classes, as its counts assume.
+            Models.Pair pair = Models.build(manager, m, data, PixelMeans.constant(0.5, data.dim()), m.conditional() ? 10 : 0);
             List<NDArray> params = new ArrayList<>();
             pair.generator().params().stream().map(Param::array).forEach(params::add);
             pair.discriminator().params().stream().map(Param::array).forEach(params::add);
