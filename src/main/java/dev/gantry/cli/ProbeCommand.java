@@ -113,6 +113,14 @@ public final class ProbeCommand implements Callable<Integer> {
                         "D's own classifier (trained with %d labels): test error %.2f %% (%d of %d)%n",
                         config.data().labelled(), 100 * classifierError, Math.round(classifierError * test.n()), test.n());
             }
+            // With train.d_average, also with the moving average of D's parameters (how Salimans et al. test theirs).
+            double averagedError = Double.NaN;
+            if ("semi-supervised".equals(config.loss().name()) && config.train().dAverage() > 0) {
+                averagedError = classifierError(Checkpoint.averagedDiscriminator(ckpt, manager), manager, test);
+                (json.json ? System.err : System.out).printf(java.util.Locale.ROOT,
+                        "D's own classifier, moving average of its parameters (rate %s): test error %.2f %% (%d of %d)%n",
+                        config.train().dAverage(), 100 * averagedError, Math.round(averagedError * test.n()), test.n());
+            }
             for (int n : labels) {
                 int[] rows = train.firstPerClass(n, k);
                 int[] y = new int[n];
@@ -135,6 +143,10 @@ public final class ProbeCommand implements Callable<Integer> {
                 if (!Double.isNaN(classifierError)) {
                     o.put("d_classifier_test_error", classifierError);
                     o.put("d_classifier_labels", config.data().labelled());
+                }
+                if (!Double.isNaN(averagedError)) {
+                    o.put("d_classifier_averaged_test_error", averagedError);
+                    o.put("d_average", config.train().dAverage());
                 }
                 o.put("test_images", test.n());
                 o.put("checkpoint", run.path().relativize(ckpt).toString());

@@ -13,6 +13,14 @@ public interface Discriminator extends Module {
     ImageShape inputShape();
 
     /**
+     * A data-dependent initialisation from a batch of training images x [B, C, H, W], run once
+     * when training starts from scratch (before the optimizers exist; a resume then overwrites it).
+     * Nothing for most networks; the weight-normalised D of {@code ssgan-mlp} sets its layers'
+     * lengths and biases here.
+     */
+    default void initFromData(NDManager scope, NDArray x) {}
+
+    /**
      * Draws the randomness of one training pass over a batch (the dropout masks), so that several
      * passes over the same batch can share it. Empty for a network without dropout.
      */

@@ -11,6 +11,7 @@ import dev.gantry.nn.BatchNorm;
 import dev.gantry.nn.Dense;
 import dev.gantry.nn.Module;
 import dev.gantry.nn.Param;
+import dev.gantry.nn.WeightNormDense;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,9 +21,15 @@ import java.util.List;
  * noise (σ 0.3) on the pixels, then ReLU layers of 1000, 500, 250, 250, 250 units, each input but
  * the first with Gaussian noise of σ 0.5, and {@value #CLASSES} class logits; its real/fake logit
  * is log Σ_k exp l_k (the K+1-th, "fake", logit fixed at 0). G: z → 500 → 500 softplus units with
- * batch normalisation → sigmoid pixels. Deviations on purpose: no weight normalisation (their
- * code normalises every layer's weights), and G's noise is {@code model.noise} (they draw U(0, 1)).
- * Weights He-normal (D) and N(0, 0.05²) (G), biases 0; the sigmoid bias starts at the pixels' logits.
+ * batch normalisation → sigmoid pixels.
+ *
+ * <p>As in their code ({@code train_mnist_feature_matching.py}): every layer of D is
+ * weight-normalised ({@link WeightNormDense}); the hidden layers' lengths are fixed by a
+ * data-dependent initialisation on a batch of training images (with D's noise), so that training
+ * moves only their directions and biases, and the class layer's length is trained; the input of the
+ * class layer gets noise of σ 0.5 too; G's output layer is weight-normalised with a trained length
+ * starting at 1 and a bias starting at 0. Deviations on purpose: G's noise is {@code model.noise}
+ * (they draw U(0, 1)), and G's batch norm has a trained scale (theirs has only a shift).
  */
 final class SalimansMlp implements Architecture {
 
@@ -65,16 +72,22 @@ final class SalimansMlp implements Architecture {
             in = G_WIDTHS[i];
             inKey = String.valueOf(G_WIDTHS[i]);
         }
-        dense(t, "g.out", dim, in, "C·H·W (" + dim + ") × " + in);
+        weightNorm(t, "g.out", dim, in, "C·H·W (" + dim + ") × " + in, true);
         in = dim;
         inKey = "C·H·W (" + dim + ")";
         for (int i = 0; i < D_WIDTHS.length; i++) {
-            dense(t, "d.h" + (i + 1), D_WIDTHS[i], in, D_WIDTHS[i] + " × " + inKey);
+            weightNorm(t, "d.h" + (i + 1), D_WIDTHS[i], in, D_WIDTHS[i] + " × " + inKey, false);
             in = D_WIDTHS[i];
             inKey = String.valueOf(D_WIDTHS[i]);
         }
-        dense(t, "d.out", CLASSES, in, CLASSES + " × " + in);
+        weightNorm(t, "d.out", CLASSES, in, CLASSES + " × " + in, true);
         return t;
+    }
+
+    private static void weightNorm(List<TensorSize> t, String name, long out, long in, String keys, boolean trainScale) {
+        t.add(new TensorSize(name + ".v", TensorSize.times(out, in), 1, true, keys, ""));
+        t.add(new TensorSize(name + ".bias", out, 1, true, String.valueOf(out), ""));
+        t.add(new TensorSize(name + ".g", out, 1, trainScale, String.valueOf(out), ""));
     }
 
     private static void dense(List<TensorSize> t, String name, long out, long in, String keys) {
@@ -88,7 +101,7 @@ final class SalimansMlp implements Architecture {
         private final boolean normalNoise;
         private final List<Dense> layers = new ArrayList<>();
         private final List<BatchNorm> norms = new ArrayList<>();
-        private final Dense out;
+        private final WeightNormDense out;
 
         G(NDManager manager, RunConfig.ModelConfig m, ImageShape shape, PixelMeans means) {
             this.shape = shape;
@@ -100,11 +113,7 @@ final class SalimansMlp implements Architecture {
                 norms.add(new BatchNorm(manager, "g.bn" + (i + 1), G_WIDTHS[i]));
                 in = G_WIDTHS[i];
             }
-            this.out = Dense.normal(manager, "g.out", in, shape.dim(), 0.05);
-            double[] logits = PaperGenerator.logits(means.perPixel());
-            float[] b = new float[logits.length];
-            for (int j = 0; j < b.length; j++) b[j] = (float) logits[j];
-            out.bias().array().set(b);
+            this.out = new WeightNormDense(manager, "g.out", in, shape.dim(), 0.05, true);
         }
 
         @Override
@@ -152,17 +161,28 @@ final class SalimansMlp implements Architecture {
 
     static final class D implements Discriminator {
         private final ImageShape shape;
-        private final List<Dense> layers = new ArrayList<>();
-        private final Dense out;
+        private final List<WeightNormDense> layers = new ArrayList<>();
+        private final WeightNormDense out;
 
         D(NDManager manager, ImageShape shape) {
             this.shape = shape;
             int in = shape.dim();
             for (int i = 0; i < D_WIDTHS.length; i++) {
-                layers.add(Dense.normal(manager, "d.h" + (i + 1), in, D_WIDTHS[i], Math.sqrt(2.0 / in)));
+                layers.add(new WeightNormDense(manager, "d.h" + (i + 1), in, D_WIDTHS[i], 0.1, false));
                 in = D_WIDTHS[i];
             }
-            this.out = Dense.normal(manager, "d.out", in, CLASSES, Math.sqrt(1.0 / in));
+            this.out = new WeightNormDense(manager, "d.out", in, CLASSES, 0.1, true);
+        }
+
+        /** Their data-dependent initialisation: layer by layer, on the batch x with D's noise, each unit's pre-activation to mean 0, variance 1. */
+        @Override
+        public void initFromData(NDManager scope, NDArray x) {
+            NDList noise = sampleMasks(scope, (int) x.getShape().get(0));
+            NDArray h = x.reshape(x.getShape().get(0), -1);
+            for (int i = 0; i < layers.size(); i++) {
+                h = layers.get(i).initFromData(h.add(noise.get(i))).getNDArrayInternal().relu();
+            }
+            out.initFromData(h.add(noise.get(layers.size())));
         }
 
         @Override
@@ -170,14 +190,14 @@ final class SalimansMlp implements Architecture {
             return shape;
         }
 
-        /** Gaussian noise for every layer's input: σ 0.3 on the pixels, 0.5 on the hidden units. */
+        /** Gaussian noise for every layer's input, the class layer's included: σ 0.3 on the pixels, 0.5 on the hidden units. */
         @Override
         public NDList sampleMasks(NDManager manager, int batch) {
             NDList noise = new NDList();
             int in = shape.dim();
-            for (int i = 0; i < D_WIDTHS.length; i++) {
+            for (int i = 0; i <= D_WIDTHS.length; i++) {
                 noise.add(manager.randomNormal(0f, i == 0 ? INPUT_NOISE : HIDDEN_NOISE, new Shape(batch, in), ai.djl.ndarray.types.DataType.FLOAT32));
-                in = D_WIDTHS[i];
+                in = i < D_WIDTHS.length ? D_WIDTHS[i] : 0;
             }
             return noise;
         }
@@ -195,7 +215,11 @@ final class SalimansMlp implements Architecture {
 
         @Override
         public NDArray classLogits(NDArray x, NDList masks, boolean frozen) {
-            return out.forward(hidden(x, masks, frozen), frozen);                                    // [B, K]
+            NDArray h = hidden(x, masks, frozen);                                                    // [B, 250]
+            if (masks != null) {
+                h = h.add(masks.get(layers.size()));
+            }
+            return out.forward(h, frozen);                                                           // [B, K]
         }
 
         /** The real/fake logit log Σ_k exp l_k [B]. */
@@ -228,10 +252,14 @@ final class SalimansMlp implements Architecture {
 
         @Override
         public List<Param> params() {
-            List<Param> all = new ArrayList<>();
-            layers.forEach(l -> all.addAll(l.params()));
+            List<Param> all = Module.paramsOf(layers);
             all.addAll(out.params());
             return all;
+        }
+
+        @Override
+        public List<NDArray> buffers() {
+            return Module.buffersOf(layers);
         }
     }
 }

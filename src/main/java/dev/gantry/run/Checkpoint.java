@@ -285,6 +285,42 @@ public final class Checkpoint {
     }
 
     /**
+     * The discriminator of a checkpoint with the moving average of its parameters ({@code
+     * train.d_average} = a) in place of their last values: the stored average, which starts at 0,
+     * divided by 1 − (1 − a)^t after t updates of D, so that its weights sum to one.
+     *
+     * @throws BadInputException when the run kept no average ({@code train.d_average = 0})
+     */
+    public static Discriminator averagedDiscriminator(Path file, NDManager manager) {
+        RunConfig config = config(file);
+        double a = config.train().dAverage();
+        if (a <= 0) {
+            throw new BadInputException(file + ": this run kept no average of D's parameters (train.d_average = 0)");
+        }
+        JsonNode meta = readMeta(file);
+        long t = meta.get("updates_d").asLong();
+        if (t <= 0) {
+            throw new BadInputException(file + ": D has not been updated yet (updates_d = " + t + "): its average is undefined");
+        }
+        Discriminator d = discriminator(file, manager);
+        List<NDArray> averages = new ArrayList<>();
+        for (Param p : d.params()) {
+            NDArray avg = manager.zeros(p.array().getShape());
+            avg.setName(dev.gantry.train.GanTrainer.AVERAGE_PREFIX + p.name());
+            averages.add(avg);
+        }
+        load(file, meta, averages);
+        float scale = (float) (1 / -Math.expm1(t * Math.log1p(-a)));   // 1 / (1 - (1 - a)^t)
+        for (int i = 0; i < averages.size(); i++) {
+            NDArray w = averages.get(i).mul(scale);
+            dev.gantry.nn.Tensors.setValues(d.params().get(i).array(), w.toFloatArray());
+            w.close();
+            averages.get(i).close();
+        }
+        return d;
+    }
+
+    /**
      * The inference network Q of a checkpoint (a run trained with {@code model.inferer = true}),
      * by itself, restored on {@code manager}.
      *

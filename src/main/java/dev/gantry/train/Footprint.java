@@ -71,8 +71,10 @@ public final class Footprint {
         long batchBytes = TensorSize.times(batch, Float.BYTES);
         int slots = Optimizer.slotsPerParameter(config.optim());
         long state = 0;
+        boolean averaged = config.train().dAverage() > 0;   // one more copy of D's parameters
         for (TensorSize t : sizes) {
-            state = TensorSize.plus(state, TensorSize.times(t.total(), t.parameter() ? 1 + slots : 1));
+            int copies = t.parameter() ? 1 + slots + (averaged && t.name().startsWith("d.") ? 1 : 0) : 1;
+            state = TensorSize.plus(state, TensorSize.times(t.total(), copies));
         }
         TensorSize largest = sizes.stream().max(Comparator.comparingLong(TensorSize::elements)).orElseThrow();
         long checkpointBytes = TensorSize.times(TensorSize.plus(state, largest.elements()), Float.BYTES);

@@ -68,6 +68,8 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
     private final Optimizer optQ;
     private final boolean hand;         // gradients by the models' hand-written backward passes (train.backward = hand)
     private PhaseTimes phases;          // or null: no clock read
+    private final List<NDArray> averageD;   // train.d_average: the moving average of D's parameters, or empty
+    private final float averageRate;
 
     /**
      * Salimans et al.'s supervised term: the cross-entropy of D's class logits on a minibatch of the
@@ -165,13 +167,60 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
             this.inferer = null;
             this.optQ = null;
         }
+        initFromData();
         this.hand = handBackward(config, generator, discriminator, joint, labelledRows != null);
         this.optG = Optimizer.create(manager, generator.params(), config.optim());
         this.optD = Optimizer.create(manager, discriminator.params(), config.optim().forDiscriminator());
+        this.averageRate = (float) config.train().dAverage();
+        this.averageD = new ArrayList<>();
+        if (averageRate > 0) {
+            for (Param p : discriminator.params()) {
+                NDArray a = manager.zeros(p.array().getShape());
+                a.setName(AVERAGE_PREFIX + p.name());
+                averageD.add(a);
+            }
+        }
         int side = config.train().gridSide();
         Seeds.seedEngine(config.seed(), Seeds.FIXED_NOISE, 0);
         this.fixedNoise = generator.sampleNoise(manager, side * side);
         this.batchBuffer = new float[config.train().batchSize() * data.dim()];
+    }
+
+    /** The checkpoint names of the moving average of D's parameters: this prefix and the parameter's name. */
+    public static final String AVERAGE_PREFIX = "average.";
+
+    /** After a D update: avg ← avg + a (p − avg) for each of D's parameters (train.d_average = a). */
+    private void updateAverage() {
+        if (averageD.isEmpty()) {
+            return;
+        }
+        List<Param> params = discriminator.params();
+        try (NDManager sm = manager.newSubManager()) {
+            for (int i = 0; i < params.size(); i++) {
+                NDArray step = params.get(i).array().sub(averageD.get(i));
+                step.attach(sm);
+                averageD.get(i).addi(step.muli(averageRate));
+            }
+        }
+    }
+
+    /** How many training images a data-dependent initialisation sees (Salimans et al. use 500). */
+    static final int INIT_ROWS = 500;
+
+    /**
+     * D's data-dependent initialisation (a no-op for most models) on the first {@value #INIT_ROWS}
+     * training images, drawing its noise from the engine's initialisation stream after the weights.
+     */
+    private void initFromData() {
+        int n = Math.min(INIT_ROWS, data.n());
+        if (n == 0) {
+            return;
+        }
+        try (NDManager sm = manager.newSubManager()) {
+            var s = data.shape();
+            float[] px = java.util.Arrays.copyOf(data.pixels(), n * data.dim());
+            discriminator.initFromData(sm, sm.create(px, new Shape(n, s.channels(), s.height(), s.width())));
+        }
     }
 
     /**
@@ -417,6 +466,7 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
         lap("statistics");
         optD.step(epoch);
         objective.afterDiscriminatorStep(discriminator);
+        updateAverage();
         lap("D update");
         optG.step(epoch);
         lap("G update");
@@ -458,6 +508,7 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
             lap("statistics");
             optD.step(epoch);
             objective.afterDiscriminatorStep(discriminator);
+            updateAverage();
             lap("D update");
         }
         // Descend G's objective through the frozen discriminator, on fresh noise.
@@ -533,6 +584,7 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
         lap("statistics");
         optD.step(epoch, gradsD);
         objective.afterDiscriminatorStep(discriminator);
+        updateAverage();
         lap("D update");
         optG.step(epoch, gradsG);
         lap("G update");
@@ -568,6 +620,7 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
             lap("statistics");
             optD.step(epoch, gradsD);
             objective.afterDiscriminatorStep(discriminator);
+            updateAverage();
             lap("D update");
         }
         NDArray z = generator.sampleNoise(sm, b);
@@ -794,6 +847,7 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
             inferer.params().stream().map(Param::array).forEach(all::add);
             all.addAll(optQ.stateArrays());
         }
+        all.addAll(averageD);
         return new TrainingState(config, data.shape(), step, epoch, stepInEpoch, optG.updates(), optD.updates(), all);
     }
 

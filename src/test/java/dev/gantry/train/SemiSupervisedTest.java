@@ -92,4 +92,76 @@ class SemiSupervisedTest {
             }
         }
     }
+
+    /**
+     * train.d_average: the checkpoint's averaged D is Σ_s a(1 − a)^(T−s) p_s / (1 − (1 − a)^T) over
+     * D's parameters p_s after each of its T updates (recorded here step by step), and a resumed run
+     * keeps the same average.
+     */
+    @Test
+    void theMovingAverageOfDIsTheBiasCorrectedExponentialAverageAndSurvivesAResume(@TempDir Path dir) throws Exception {
+        double a = 0.3;
+        RunConfig c = tiny("train.d_average=" + a);
+        ImageSet data = Datasets.trainingSet(c, QUIET);
+        List<List<float[]>> history = new java.util.ArrayList<>();
+        Path straight;
+        try (GanTrainer t = new GanTrainer(c, data)) {
+            t.addListener(new TrainingListener() {
+                @Override
+                public void onStep(TrainingView tr, StepStats s) {
+                    history.add(t.discriminator().params().stream().map(p -> p.array().toFloatArray()).toList());
+                }
+            });
+            t.train(2);
+            straight = Checkpoint.save(t.state(), dir.resolve("straight"));
+        }
+        int steps = history.size();
+        assertThat(steps).isEqualTo(40);   // one D update a step: 2 epochs of 400 / 20
+        try (NDManager m = NDManager.newBaseManager()) {
+            List<dev.gantry.nn.Param> averaged = Checkpoint.averagedDiscriminator(straight, m).params();
+            double norm = 1 - Math.pow(1 - a, steps);
+            for (int i = 0; i < averaged.size(); i++) {
+                float[] got = averaged.get(i).array().toFloatArray();
+                for (int j = 0; j < got.length; j += Math.max(1, got.length / 50)) {
+                    double expected = 0;
+                    for (int s = 0; s < steps; s++) {
+                        expected += a * Math.pow(1 - a, steps - 1 - s) * history.get(s).get(i)[j];
+                    }
+                    expected /= norm;
+                    assertThat((double) got[j]).as("parameter %d, value %d", i, j)
+                            .isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-4 * (1 + Math.abs(expected))));
+                }
+            }
+            // Not D's last weights.
+            assertThat(averaged.get(0).array().toFloatArray()).isNotEqualTo(history.get(steps - 1).get(0));
+        }
+        Path half;
+        try (GanTrainer t = new GanTrainer(c, data)) {
+            t.train(1);
+            half = Checkpoint.save(t.state(), dir.resolve("half"));
+        }
+        Path resumed;
+        try (GanTrainer t = new GanTrainer(Checkpoint.config(half), data)) {
+            Checkpoint.restore(t, half);
+            t.train(2);
+            resumed = Checkpoint.save(t.state(), dir.resolve("resumed"));
+        }
+        try (NDManager m = NDManager.newBaseManager()) {
+            List<dev.gantry.nn.Param> x = Checkpoint.averagedDiscriminator(straight, m).params();
+            List<dev.gantry.nn.Param> y = Checkpoint.averagedDiscriminator(resumed, m).params();
+            for (int i = 0; i < x.size(); i++) {
+                assertThat(y.get(i).array().toFloatArray()).as("averaged parameter %d", i).isEqualTo(x.get(i).array().toFloatArray());
+            }
+        }
+        // A run without an average says so.
+        try (GanTrainer t = new GanTrainer(tiny("train.d_average=0"), data)) {
+            t.train(1);
+            Path none = Checkpoint.save(t.state(), dir.resolve("none"));
+            try (NDManager m = NDManager.newBaseManager()) {
+                assertThatThrownBy(() -> Checkpoint.averagedDiscriminator(none, m))
+                        .isInstanceOf(BadInputException.class).hasMessageContaining("train.d_average = 0");
+            }
+        }
+        assertThatThrownBy(() -> tiny("train.d_average=1")).isInstanceOf(BadInputException.class).hasMessageContaining("train.d_average");
+    }
 }
