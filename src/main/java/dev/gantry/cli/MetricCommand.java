@@ -40,7 +40,7 @@ final class MetricCommand implements Callable<Integer> {
         for (String name : Metrics.names()) {
             Metric m = Metrics.named(name);
             picocli.CommandLine sub = new picocli.CommandLine(new MetricCommand(List.of(m)));
-            sub.getCommandSpec().usageMessage().description(m.description(),
+            sub.getCommandSpec().usageMessage().description(m.description().replace("%", "%%"),   // picocli formats descriptions: a literal % is %%
                     "With RUN_DIR, samples are drawn from its checkpoint and the result is appended to RUN_DIR/metrics.jsonl.");
             eval.addSubcommand(name, sub);
         }
