@@ -34,7 +34,11 @@ class DensityCoverageTest {
         float[] x = GanMetricsTestData.gaussian(rng, n, f, 1, 0);
         DensityCoverage.Result exact = DensityCoverage.compute(manager, x, n, x.clone(), n, f, 5, DataType.FLOAT64);
         assertThat(exact.coverage()).isEqualTo(1.0);
-        assertThat(exact.density()).isCloseTo(1.0, within(1e-12));
+        // Strictly inside: the k-th neighbour on the boundary does not count (<= would give (k + 1) / k = 1.2).
+        // The radii and the fake-to-real distances come from two engine products, which need not agree to the
+        // last bit (MKL's results depend on the buffers' alignment): on 2026-12-02's machine 3 of the 200
+        // boundary neighbours fell inside, density 1.003.
+        assertThat(exact.density()).isBetween(1.0, 1.02);
         DensityCoverage.Result f32 = DensityCoverage.compute(manager, x, n, x.clone(), n, f);
         assertThat(f32.coverage()).isEqualTo(1.0);
         assertThat(f32.density()).isCloseTo(1.0, within(0.01));
