@@ -46,4 +46,23 @@ class ProbeCliTest {
         assertThat(r.err()).contains("--labels " + n).contains(why);
         assertThat(Files.size(run.resolve("metrics.jsonl"))).isEqualTo(before);
     }
+
+    /** A semi-supervised run: D's own test error with its last weights and, with train.d_average, its averaged ones. */
+    @Test
+    void aSemiSupervisedRunReportsDsOwnClassifierLastAndAveraged() throws Exception {
+        Path ss = dir.resolve("ssgan");
+        CliTest.Result t = CliTest.gantry("train", "--preset", "ssgan-mnist", "--run-dir", ss.toString(), "--quiet", "--epochs", "1",
+                "--set", "data.name=fake", "--set", "data.train_size=400", "--set", "data.labelled=40", "--set", "train.batch_size=20",
+                "--set", "train.grid_side=4", "--set", "model.noise_dim=8", "--set", "train.d_average=0.05");
+        assertThat(t.code()).as(t.err()).isZero();
+        CliTest.Result r = CliTest.gantry("probe", ss.toString(), "--labels", "40", "--json");   // with --json these lines go to stderr
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.err()).contains("D's own classifier (trained with 40 labels): test error")
+                .contains("D's own classifier, moving average of its parameters (rate 0.05): test error");
+        String metrics = Files.readString(ss.resolve("metrics.jsonl"));
+        var last = new com.fasterxml.jackson.databind.ObjectMapper().readTree(metrics.strip().substring(metrics.strip().lastIndexOf('\n') + 1));
+        assertThat(last.path("d_classifier_test_error").isNumber()).isTrue();
+        assertThat(last.path("d_classifier_averaged_test_error").asDouble()).isBetween(0.0, 1.0);
+        assertThat(last.path("d_average").asDouble()).isEqualTo(0.05);
+    }
 }
