@@ -84,9 +84,12 @@ public interface Discriminator extends Module {
      * gradient penalties: computed by back-propagating through the layers by hand, so penalising it
      * needs only first-order autograd (the engine's double backward leaks memory, djl-notes.md).
      *
-     * @throws UnsupportedOperationException where {@link #inputGradientUnavailable} says why
+     * @throws UnsupportedOperationException where {@link #inputGradientUnavailable} says why (the
+     *     default, for a network that does not write one)
      */
-    NDArray inputGradient(NDArray x, NDList masks);
+    default NDArray inputGradient(NDArray x, NDList masks) {
+        throw new UnsupportedOperationException(inputGradientUnavailable());
+    }
 
     /** Why {@link #inputGradient} cannot be computed for this network, or null when it can. */
     default String inputGradientUnavailable() {

@@ -193,10 +193,6 @@ final class MirzaMlp implements Architecture {
                     DropoutMask.sample(manager, new Shape(batch, joint.units()), keepHidden));
         }
 
-        private static NDArray mask(NDList masks, int i) {
-            return masks == null ? null : masks.get(i);
-        }
-
         @Override
         public NDArray logits(NDArray x, NDList masks, boolean frozen) {
             return logits(x, null, masks, frozen);
@@ -205,10 +201,10 @@ final class MirzaMlp implements Architecture {
         @Override
         public NDArray logits(NDArray x, NDArray y, NDList masks, boolean frozen) {
             Conditioning.check(y, classes, "D");
-            NDArray px = DropoutMask.apply(x.reshape(x.getShape().get(0), -1), mask(masks, 0));        // [B, C·H·W]
+            NDArray px = DropoutMask.apply(x.reshape(x.getShape().get(0), -1), DropoutMask.of(masks, 0));        // [B, C·H·W]
             NDArray h = fromX.forward(px, frozen).concat(fromY.forward(y, frozen), 1);                 // [B, units + 50]
-            h = joint.forward(DropoutMask.apply(h, mask(masks, 1)), frozen);                           // [B, units]
-            return out.forward(DropoutMask.apply(h, mask(masks, 2)), frozen).reshape(-1);              // [B]
+            h = joint.forward(DropoutMask.apply(h, DropoutMask.of(masks, 1)), frozen);                           // [B, units]
+            return out.forward(DropoutMask.apply(h, DropoutMask.of(masks, 2)), frozen).reshape(-1);              // [B]
         }
 
         @Override
@@ -219,11 +215,6 @@ final class MirzaMlp implements Architecture {
         @Override
         public String inputGradientUnavailable() {
             return "model cgan-mlp has no hand-written input gradient";
-        }
-
-        @Override
-        public NDArray inputGradient(NDArray x, NDList masks) {
-            throw new UnsupportedOperationException(inputGradientUnavailable());
         }
 
         @Override

@@ -101,13 +101,13 @@ public final class PaperDiscriminator implements Discriminator {
         Conditioning.check(y, classes, "D");
         NDArray h = flat(x);                                                                      // [B, C·H·W]
         for (int i = 0; i < layers.size(); i++) {
-            NDArray in = DropoutMask.apply(h, mask(masks, i));
+            NDArray in = DropoutMask.apply(h, DropoutMask.of(masks, i));
             if (i == 0 && y != null) {
                 in = in.concat(y, 1);                                                             // [B, C·H·W + classes]
             }
             h = layers.get(i).forward(in, frozen);                                                // [B, units]
         }
-        NDArray logit = output.forward(DropoutMask.apply(h, mask(masks, layers.size())), frozen);  // [B, 1]
+        NDArray logit = output.forward(DropoutMask.apply(h, DropoutMask.of(masks, layers.size())), frozen);  // [B, 1]
         return logit.reshape(-1);                                                                  // [B]
     }
 
@@ -141,7 +141,7 @@ public final class PaperDiscriminator implements Discriminator {
         for (int i = 0; i < layers.size(); i++) {
             Dense affine = layers.get(i).affine();
             NDArray w = affine.effectiveWeight(false, x.getManager());
-            NDArray in = DropoutMask.apply(h, mask(masks, i));
+            NDArray in = DropoutMask.apply(h, DropoutMask.of(masks, i));
             if (i == 0 && y != null) {
                 in = in.concat(y, 1);                                                             // [B, C·H·W + classes]
             }
@@ -154,13 +154,13 @@ public final class PaperDiscriminator implements Discriminator {
         long batch = x.getShape().get(0);
         NDArray wOut = output.effectiveWeight(false, x.getManager());                               // [1, units]
         NDArray g = x.getManager().ones(new Shape(batch, 1)).matMul(wOut);                          // [B, units]
-        g = DropoutMask.apply(g, mask(masks, layers.size()));
+        g = DropoutMask.apply(g, DropoutMask.of(masks, layers.size()));
         for (int i = layers.size() - 1; i >= 0; i--) {
             g = layers.get(i).inputGradient(pre.get(i), g, weights.get(i));                      // [B, in_i]
             if (i == 0 && y != null) {
                 g = g.get(":, 0:" + inputDim);                                                    // the pixels' part; y is no input to differentiate
             }
-            g = DropoutMask.apply(g, mask(masks, i));
+            g = DropoutMask.apply(g, DropoutMask.of(masks, i));
         }
         return g.reshape(imageShape);                                                             // [B, C, H, W]
     }
@@ -194,11 +194,11 @@ public final class PaperDiscriminator implements Discriminator {
         List<Maxout.Trace> passes = new ArrayList<>();
         NDArray h = flat(x);                                                                      // [B, C·H·W]
         for (int i = 0; i < layers.size(); i++) {
-            Maxout.Trace t = layers.get(i).trace(DropoutMask.apply(h, mask(masks, i)));
+            Maxout.Trace t = layers.get(i).trace(DropoutMask.apply(h, DropoutMask.of(masks, i)));
             passes.add(t);
             h = t.output();                                                                       // [B, units]
         }
-        NDArray top = DropoutMask.apply(h, mask(masks, layers.size()));
+        NDArray top = DropoutMask.apply(h, DropoutMask.of(masks, layers.size()));
         NDArray logits = output.apply(top).reshape(-1);                                          // [B]
         return new Trace(x.getShape(), passes, top, logits, masks);
     }
@@ -256,7 +256,7 @@ public final class PaperDiscriminator implements Discriminator {
         private NDArray backward(NDArray gLogits, List<NDArray> grads) {
             NDArray g = gLogits.reshape(-1, 1);                                                   // [B, 1]
             NDArray[] out = grads != null ? output.parameterGradients(top, g) : null;
-            g = DropoutMask.apply(output.inputGradient(g), mask(masks, layers.size()));           // [B, units]
+            g = DropoutMask.apply(output.inputGradient(g), DropoutMask.of(masks, layers.size()));           // [B, units]
             for (int i = layers.size() - 1; i >= 0; i--) {
                 Maxout layer = layers.get(i);
                 Maxout.Trace t = passes.get(i);
@@ -268,7 +268,7 @@ public final class PaperDiscriminator implements Discriminator {
                 if (i == 0 && grads != null) {
                     break;                                                                        // D's own step needs no input gradient
                 }
-                g = DropoutMask.apply(layer.affine().inputGradient(gz), mask(masks, i));          // [B, in_i]
+                g = DropoutMask.apply(layer.affine().inputGradient(gz), DropoutMask.of(masks, i));          // [B, in_i]
             }
             if (grads != null) {
                 grads.add(out[0]);
@@ -282,10 +282,6 @@ public final class PaperDiscriminator implements Discriminator {
     /** [B, C, H, W] (or [B, D]) → [B, C·H·W]. */
     private static NDArray flat(NDArray x) {
         return x.getShape().dimension() == 2 ? x : x.reshape(x.getShape().get(0), -1);
-    }
-
-    private static NDArray mask(NDList masks, int i) {
-        return masks == null ? null : masks.get(i);
     }
 
     @Override

@@ -246,11 +246,6 @@ final class SalimansMlp implements Architecture {
         }
 
         @Override
-        public NDArray inputGradient(NDArray x, NDList masks) {
-            throw new UnsupportedOperationException(inputGradientUnavailable());
-        }
-
-        @Override
         public List<Param> params() {
             List<Param> all = Module.paramsOf(layers);
             all.addAll(out.params());

@@ -1,6 +1,7 @@
 package dev.gantry.nn;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -22,6 +23,11 @@ public final class DropoutMask {
             return null;
         }
         return manager.randomUniform(0f, 1f, shape).lt(keep).toType(DataType.FLOAT32, false).divi((float) keep);
+    }
+
+    /** Mask i of a pass's masks (from a discriminator's sampleMasks), or null when there are none (evaluation). */
+    public static NDArray of(NDList masks, int i) {
+        return masks == null ? null : masks.get(i);
     }
 
     /** Applies a mask from {@link #sample}; a null mask (keep = 1) is the identity. */

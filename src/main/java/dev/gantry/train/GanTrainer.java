@@ -69,6 +69,7 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
     private final boolean hand;         // gradients by the models' hand-written backward passes (train.backward = hand)
     private PhaseTimes phases;          // or null: no clock read
     private final List<NDArray> averageD;   // train.d_average: the moving average of D's parameters, or empty
+    private final List<Param> averagedParams;   // D's parameters, in averageD's order
     private final float averageRate;
 
     /**
@@ -173,8 +174,9 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
         this.optD = Optimizer.create(manager, discriminator.params(), config.optim().forDiscriminator());
         this.averageRate = (float) config.train().dAverage();
         this.averageD = new ArrayList<>();
+        this.averagedParams = discriminator.params();
         if (averageRate > 0) {
-            for (Param p : discriminator.params()) {
+            for (Param p : averagedParams) {
                 NDArray a = manager.zeros(p.array().getShape());
                 a.setName(AVERAGE_PREFIX + p.name());
                 averageD.add(a);
@@ -194,10 +196,9 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
         if (averageD.isEmpty()) {
             return;
         }
-        List<Param> params = discriminator.params();
         try (NDManager sm = manager.newSubManager()) {
-            for (int i = 0; i < params.size(); i++) {
-                NDArray step = params.get(i).array().sub(averageD.get(i));
+            for (int i = 0; i < averagedParams.size(); i++) {
+                NDArray step = averagedParams.get(i).array().sub(averageD.get(i));
                 step.attach(sm);
                 averageD.get(i).addi(step.muli(averageRate));
             }

@@ -71,26 +71,7 @@ class SemiSupervisedTest {
     @Test
     void aSemiSupervisedRunResumesBitExactly(@TempDir Path dir) throws Exception {
         RunConfig c = tiny();
-        ImageSet data = Datasets.trainingSet(c, QUIET);
-        List<float[]> straight;
-        try (GanTrainer t = new GanTrainer(c, data)) {
-            t.train(2);
-            straight = ResumeTest.snapshot(t);
-        }
-        Path ckpt;
-        try (GanTrainer t = new GanTrainer(c, data)) {
-            t.train(1);
-            ckpt = Checkpoint.save(t.state(), dir);
-        }
-        try (GanTrainer t = new GanTrainer(Checkpoint.config(ckpt), data)) {
-            Checkpoint.restore(t, ckpt);
-            t.train(2);
-            List<float[]> resumed = ResumeTest.snapshot(t);
-            for (int i = 0; i < straight.size(); i++) {
-                // isEqualTo compares float arrays element by element in one pass (containsExactly is quadratic).
-                assertThat(resumed.get(i)).as("parameter %d", i).isEqualTo(straight.get(i));
-            }
-        }
+        ResumeTest.assertTwoEpochsResumeBitExactly(c, Datasets.trainingSet(c, QUIET), dir);
     }
 
     /**

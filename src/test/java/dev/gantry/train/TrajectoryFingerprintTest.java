@@ -46,8 +46,10 @@ import org.junit.jupiter.api.Test;
  * hand-written backward passes ({@code train.backward = hand}, December 2026) changed the order of
  * floating-point sums and so the bits of the paper trajectory (HandBackwardTest bounds the
  * difference); {@code train.backward=autograd} still reproduces both earlier paper values exactly.
- * The hashes of the machines of 2026-12-01 (canary not recorded) are kept beside those of
- * 2026-12-02's (an AMD EPYC with AVX-512), which differ for every case.
+ * The machines of 2026-12-01 gave aaaeb71200ec6b93 (paper-mnist), b044d08b27e418e4 (autograd),
+ * ef3b1405fea4627b (scalar bias) and 83f6420f21d42e23 (WGAN-GP), before canaries were recorded;
+ * 2026-12-02's AMD EPYC with AVX-512 gives other bits for every case, recorded below with its
+ * canary.
  */
 class TrajectoryFingerprintTest {
 
@@ -56,27 +58,23 @@ class TrajectoryFingerprintTest {
     /** The engine-kernel canary of the machine each list of hashes below was recorded on. */
     static final String MACHINE_2026_12_02 = "e98c37803aa458d3";
 
-    /** A recorded case: its hash on each known machine (by canary; "" = canary not recorded) and its four moments. */
+    /** A recorded case: its hash on each known machine (by canary) and its four moments. */
     record Recorded(Map<String, String> hashes, double[] moments) {}
 
     /** The paper's networks, loss, SGD schedules and simultaneous update, on 1,200 synthetic images. */
-    static final Recorded PAPER_MNIST = new Recorded(Map.of("", "aaaeb71200ec6b93 after 120 steps",
-            MACHINE_2026_12_02, "15d945f5f07f3b08 after 120 steps"),
+    static final Recorded PAPER_MNIST = new Recorded(Map.of(MACHINE_2026_12_02, "15d945f5f07f3b08 after 120 steps"),
             new double[] {-3281.216182241602, 18445.42341155609, 5.114572965796267, 10.261455517382403});
 
     /** The same through the engine's autograd, as before the hand-written backward passes. */
-    static final Recorded PAPER_MNIST_AUTOGRAD = new Recorded(Map.of("", "b044d08b27e418e4 after 120 steps",
-            MACHINE_2026_12_02, "ddf026e438aa4f1a after 120 steps"),
+    static final Recorded PAPER_MNIST_AUTOGRAD = new Recorded(Map.of(MACHINE_2026_12_02, "ddf026e438aa4f1a after 120 steps"),
             new double[] {-3281.2161822507674, 18445.423411553667, 5.114572902604784, 10.261455517422633});
 
     /** Autograd with the scalar output bias Gantry used before December 2026. */
-    static final Recorded PAPER_MNIST_SCALAR_BIAS = new Recorded(Map.of("", "ef3b1405fea4627b after 120 steps",
-            MACHINE_2026_12_02, "1e1fea3f835c8ce3 after 120 steps"),
+    static final Recorded PAPER_MNIST_SCALAR_BIAS = new Recorded(Map.of(MACHINE_2026_12_02, "1e1fea3f835c8ce3 after 120 steps"),
             new double[] {-2561.942007494211, 10616.645950068778, 7.352135819100692, 10.271384435827965});
 
     /** Adam, Algorithm 1 with k = 2, WGAN-GP, batch-normalised G, spectrally normalised D. */
-    static final Recorded TINY_WGAN_GP = new Recorded(Map.of("", "83f6420f21d42e23 after 100 steps",
-            MACHINE_2026_12_02, "92c8844e2ef68655 after 100 steps"),
+    static final Recorded TINY_WGAN_GP = new Recorded(Map.of(MACHINE_2026_12_02, "92c8844e2ef68655 after 100 steps"),
             new double[] {-3233.92438822618, 16907.340297679133, -28.577500807319666, 92.27882587065325});
 
     @Test
