@@ -60,6 +60,9 @@ public final class EvalCommand extends CommandGroup {
         @Mixin
         CheckpointOption checkpoint;
 
+    @Mixin
+    GeneratorOption generatorOption;
+
         @Mixin
         NoiseSeedOption seed;
 
@@ -113,14 +116,14 @@ public final class EvalCommand extends CommandGroup {
             } else {
                 ckpt = checkpoint.resolve(run);
                 try (NDManager manager = NDManager.newBaseManager()) {
-                    Generator g = Checkpoint.generator(ckpt, manager);
+                    Generator g = generatorOption.load(ckpt, manager);
                     if (g.outputDim() != dim) {
                         throw new BadInputException(ckpt + " makes " + g.outputShape() + " images, but " + name + " has " + dataset.shape());
                     }
                     Seeds.seedEngine(seed.seed, Seeds.EVAL, 0);
                     samples = Sampler.generate(g, manager, n);
                 }
-                what = ckpt.toString();
+                what = ckpt + (generatorOption.averaged(ckpt) ? " (G's averaged weights)" : "");
             }
             // The protocol itself is the registry's parzen10k (one implementation for both commands).
             java.util.Map<String, Object> r;
@@ -128,12 +131,15 @@ public final class EvalCommand extends CommandGroup {
                 r = new Parzen10k().compute(samples, n, ev, sigma);
             }
             ObjectNode o = ConfigLoader.mapper().valueToTree(r);
-            o.put("source", what);
+            o.put("source", ckpt != null ? ckpt.toString() : what);
             if (run != null && ckpt != null) {
                 var meta = dev.gantry.run.Checkpoint.readMeta(ckpt);
                 o.put("checkpoint", run.path().relativize(ckpt).toString());
                 o.put("step", meta.path("step").asLong());
                 o.put("epoch", meta.path("epoch").asInt());
+                if (Checkpoint.keepsAveragedGenerator(ckpt)) {
+                    o.put("generator", generatorOption.recorded(ckpt));
+                }
                 run.appendMetric(o);
             }
             if (json.json) {

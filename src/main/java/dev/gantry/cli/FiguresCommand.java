@@ -39,6 +39,9 @@ public final class FiguresCommand implements Callable<Integer> {
     @Mixin
     CheckpointOption checkpoint;
 
+    @Mixin
+    GeneratorOption generatorOption;
+
     @Option(names = "--rows", defaultValue = "6", description = "rows of both figures (default: ${DEFAULT-VALUE})")
     int rows;
 
@@ -69,7 +72,7 @@ public final class FiguresCommand implements Callable<Integer> {
         ImageShape shape = train.shape();
         int d = train.dim();
         try (NDManager manager = NDManager.newBaseManager()) {
-            Generator g = Checkpoint.generator(ckpt, manager);
+            Generator g = generatorOption.load(ckpt, manager);
             // Figure 2: rows × cols samples; the last sample of each row gets its nearest training image.
             Seeds.seedEngine(seed.seed, Seeds.EVAL, 2);
             float[] samples = Sampler.generate(g, manager, rows * cols);

@@ -72,6 +72,9 @@ final class MetricCommand implements Callable<Integer> {
     CheckpointOption checkpoint;
 
     @Mixin
+    GeneratorOption generatorOption;
+
+    @Mixin
     NoiseSeedOption seed;
 
     @Mixin
@@ -147,7 +150,7 @@ final class MetricCommand implements Callable<Integer> {
             } else {
                 ckpt = checkpoint.resolve(run);
                 try (NDManager manager = NDManager.newBaseManager()) {
-                    Generator g = Checkpoint.generator(ckpt, manager);
+                    Generator g = generatorOption.load(ckpt, manager);
                     if (g.outputDim() != dim) {
                         throw new BadInputException(ckpt + " makes " + g.outputShape() + " images, but " + name + " has " + ev.dataset().shape());
                     }
@@ -175,6 +178,9 @@ final class MetricCommand implements Callable<Integer> {
                     o.put("checkpoint", run.path().relativize(ckpt).toString());
                     o.put("step", meta.path("step").asLong());
                     o.put("epoch", meta.path("epoch").asInt());
+                    if (Checkpoint.keepsAveragedGenerator(ckpt)) {
+                        o.put("generator", generatorOption.recorded(ckpt));
+                    }
                 }
                 results.add(o);
                 if (json.json) {
@@ -233,6 +239,9 @@ final class MetricCommand implements Callable<Integer> {
             if (o.has(k)) {
                 s.append(String.format(java.util.Locale.ROOT, "  %s %.4f", k, o.path(k).asDouble()));
             }
+        }
+        if (o.has("generator")) {
+            s.append("  G ").append(o.path("generator").asText());
         }
         s.append(String.format(java.util.Locale.ROOT, "  (%.1f s)", o.path("seconds").asDouble()));
         return s.toString();

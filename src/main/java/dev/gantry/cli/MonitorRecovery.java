@@ -66,6 +66,9 @@ final class MonitorRecovery {
         @Override public StepStats lastStats() { return t.lastStats(); }
         @Override public float[] fixedSamples() { return t.fixedSamples(); }
         @Override public float[] generate(int n) { return t.generate(n); }
+        @Override public boolean keepsAveragedGenerator() { return t.keepsAveragedGenerator(); }
+        @Override public float[] generateAveraged(int n) { return t.generateAveraged(n); }
+        @Override public float[] fixedSamplesAveraged() { return t.fixedSamplesAveraged(); }
         @Override public TrainingState state() { return t.state(); }
         @Override public void requestStop() { t.requestStop(); }
     }

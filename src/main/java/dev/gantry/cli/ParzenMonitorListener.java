@@ -57,26 +57,50 @@ final class ParzenMonitorListener implements TrainingListener {
      * seed stream and state, as at the end of that epoch. Returns whether it appended one.
      */
     boolean recordIfMissing(TrainingView t, java.util.Set<String> present) {
-        if (!due(t.config(), t.epoch()) || present.contains(recordName(t.config()))) {
+        if (!due(t.config(), t.epoch())) {
+            return false;
+        }
+        boolean last = !present.contains(recordName(t.config()));
+        boolean averaged = t.keepsAveragedGenerator() && !Datasets.isToy(t.config().data()) && !present.contains(AVERAGE_RECORD);
+        if (!last && !averaged) {
             return false;
         }
         onStart(t);
-        onEpochEnd(t);
+        record(t, last, averaged);
         return true;
     }
 
+    /** The record of the monitor on G with the moving average of its parameters (train.g_average). */
+    static final String AVERAGE_RECORD = "parzen-valid-average";
+
     @Override
     public void onEpochEnd(TrainingView t) {
-        RunConfig.MonitorConfig m = t.config().monitor();
         if (!due(t.config(), t.epoch())) {
             return;
         }
+        record(t, true, t.keepsAveragedGenerator());
+    }
+
+    /** The epoch's record of the last G and, with {@code averaged}, of the averaged G, each from the same noise. */
+    private void record(TrainingView t, boolean last, boolean averaged) {
         if (Datasets.isToy(t.config().data())) {
-            recordModes(t);
+            if (last) {
+                recordModes(t);
+            }
             return;
         }
-        Seeds.seedEngine(t.config().seed(), Seeds.EVAL, t.epoch());
-        float[] samples = t.generate(m.parzenSamples());
+        if (last) {
+            Seeds.seedEngine(t.config().seed(), Seeds.EVAL, t.epoch());
+            recordParzen(t, "parzen-valid", t.generate(t.config().monitor().parzenSamples()));
+        }
+        if (averaged) {
+            Seeds.seedEngine(t.config().seed(), Seeds.EVAL, t.epoch());
+            recordParzen(t, AVERAGE_RECORD, t.generateAveraged(t.config().monitor().parzenSamples()));
+        }
+    }
+
+    private void recordParzen(TrainingView t, String name, float[] samples) {
+        RunConfig.MonitorConfig m = t.config().monitor();
         double[] ll;
         try (NDManager manager = NDManager.newBaseManager();
              ParzenWindow parzen = new ParzenWindow(manager, samples, m.parzenSamples(), t.data().dim())) {
@@ -84,7 +108,7 @@ final class ParzenMonitorListener implements TrainingListener {
         }
         ParzenWindow.Stats s = ParzenWindow.meanAndStdErr(ll);
         ObjectNode o = ConfigLoader.mapper().createObjectNode();
-        o.put("metric", "parzen-valid");
+        o.put("metric", name);
         o.put("value", s.mean());
         o.put("se", s.standardError());
         o.put("sigma", m.parzenSigma());

@@ -34,6 +34,9 @@ public final class SampleCommand implements Callable<Integer> {
     @Mixin
     CheckpointOption checkpoint;
 
+    @Mixin
+    GeneratorOption generatorOption;
+
     @Option(names = "--n", paramLabel = "N", required = true, description = "number of samples")
     int n;
 
@@ -79,7 +82,7 @@ public final class SampleCommand implements Callable<Integer> {
         boolean png = name.endsWith(".png");
         int gridCols = (int) Math.ceil(Math.sqrt(n));
         try (NDManager manager = NDManager.newBaseManager()) {
-            Generator g = Checkpoint.generator(ckpt, manager);
+            Generator g = generatorOption.load(ckpt, manager);
             int[] labels = null;
             if (g.classes() == 0 && classes != null) {
                 throw new BadInputException("--class: " + runDir + " was trained unconditionally (model.conditional = false);"

@@ -101,7 +101,8 @@ public record RunConfig(
             @JsonPropertyDescription("also keep for good the checkpoint of every N-th epoch (0 = none), for choosing one later") int keepEvery,
             @JsonPropertyDescription("side of the square sample grid written every epoch") int gridSide,
             @JsonPropertyDescription("how a step's gradients are computed: hand (G's and D's layers back-propagated by hand where the models allow it: paper-mlp without conditioning, spectral norm, gradient penalty, Q or labels; else autograd) | autograd (the engine's autograd for every step, Gantry before December 2026; a config written before this key existed reads as autograd)") String backward,
-            @JsonPropertyDescription("rate a of an exponential moving average of D's parameters (Polyak averaging): avg <- avg + a (param - avg) after every D update, from 0, divided by 1 - (1 - a)^t when read; Salimans et al. 2016 test their semi-supervised D with a = 1e-4. 0 = none. gantry probe reports D's own classifier with it") double dAverage) {}
+            @JsonPropertyDescription("rate a of an exponential moving average of D's parameters (Polyak averaging): avg <- avg + a (param - avg) after every D update, from 0, divided by 1 - (1 - a)^t when read; Salimans et al. 2016 test their semi-supervised D with a = 1e-4. 0 = none. gantry probe reports D's own classifier with it") double dAverage,
+            @JsonPropertyDescription("rate a of an exponential moving average of G's parameters, kept as train.d_average is for D, after every G update (Yazıcı et al. 2019 sample with it, a = 1e-3 or 1e-4). It changes no step of training; the Parzen monitor adds a parzen-valid-average record, the grids a samples/average-epoch-NNNN.png, and eval, sample and metric use the averaged G unless --generator last. 0 = none") double gAverage) {}
 
     /** Evaluations run while training. */
     public record MonitorConfig(
@@ -158,7 +159,7 @@ public record RunConfig(
                         64, 0, 4, false, 0.02, 0.2, 0, false, false, 1200, 2),
                 new LossConfig("gan", "non-saturating", 0.5, 0, 0),
                 new OptimConfig("sgd", 0.1, 1.000004, 1e-6, 0.5, 0.7, 1, 250, 0.5, 0.999, 1e-8, 0),
-                new TrainConfig(25, 100, "simultaneous", 1, 50, 3, 0, 10, "hand", 0),
+                new TrainConfig(25, 100, "simultaneous", 1, 50, 3, 0, 10, "hand", 0, 0),
                 new MonitorConfig(1, 100, 0.2, 10_000, "", 0),
                 new DiagnosticsConfig(true, 0.05, 0.05, 0.4, 0.8));
     }
@@ -244,6 +245,7 @@ public record RunConfig(
         positive(errors, "train.checkpoint_keep", train.checkpointKeep());
         if (train.keepEvery() < 0) errors.add("train.keep_every must be >= 0 (got " + train.keepEvery() + ")");
         if (!(train.dAverage() >= 0 && train.dAverage() < 1)) errors.add("train.d_average must be in [0, 1) (got " + train.dAverage() + ")");
+        if (!(train.gAverage() >= 0 && train.gAverage() < 1)) errors.add("train.g_average must be in [0, 1) (got " + train.gAverage() + ")");
         positive(errors, "train.grid_side", train.gridSide());
         if (train.gridSide() > MAX_GRID_SIDE) errors.add("train.grid_side must be at most " + MAX_GRID_SIDE + " (got " + train.gridSide() + ")");
         if ("alternating".equals(train.schedule()) && (long) train.batchSize() * train.k() > data.trainSize()) {

@@ -293,31 +293,56 @@ public final class Checkpoint {
      */
     public static Discriminator averagedDiscriminator(Path file, NDManager manager) {
         RunConfig config = config(file);
-        double a = config.train().dAverage();
+        Discriminator d = discriminator(file, manager);
+        setAveraged(file, d.params(), config.train().dAverage(), "updates_d", "D", "train.d_average", manager);
+        return d;
+    }
+
+    /**
+     * The generator of a checkpoint with the moving average of its parameters ({@code
+     * train.g_average}), read as {@link #averagedDiscriminator} reads D's; its buffers (batch
+     * norm's running statistics) are the last ones.
+     *
+     * @throws BadInputException when the run kept no average ({@code train.g_average = 0})
+     */
+    public static Generator averagedGenerator(Path file, NDManager manager) {
+        RunConfig config = config(file);
+        Generator g = generator(file, manager);
+        setAveraged(file, g.params(), config.train().gAverage(), "updates_g", "G", "train.g_average", manager);
+        return g;
+    }
+
+    /** Whether the run of {@code file} kept a moving average of G's parameters. */
+    public static boolean keepsAveragedGenerator(Path file) {
+        return config(file).train().gAverage() > 0;
+    }
+
+    /** Overwrites {@code params} with their stored average, bias-corrected for the network's update count. */
+    private static void setAveraged(Path file, List<Param> params, double a, String updatesKey, String net, String key,
+                                    NDManager manager) {
         if (a <= 0) {
-            throw new BadInputException(file + ": this run kept no average of D's parameters (train.d_average = 0)");
+            throw new BadInputException(file + ": this run kept no average of " + net + "'s parameters (" + key + " = 0)");
         }
         JsonNode meta = readMeta(file);
-        long t = meta.get("updates_d").asLong();
+        long t = meta.get(updatesKey).asLong();
         if (t <= 0) {
-            throw new BadInputException(file + ": D has not been updated yet (updates_d = " + t + "): its average is undefined");
+            throw new BadInputException(file + ": " + net + " has not been updated yet (" + updatesKey + " = " + t
+                    + "): its average is undefined");
         }
-        Discriminator d = discriminator(file, manager);
         List<NDArray> averages = new ArrayList<>();
-        for (Param p : d.params()) {
+        for (Param p : params) {
             NDArray avg = manager.zeros(p.array().getShape());
-            avg.setName(dev.gantry.train.GanTrainer.AVERAGE_PREFIX + p.name());
+            avg.setName(dev.gantry.train.ParamAverage.PREFIX + p.name());
             averages.add(avg);
         }
         load(file, meta, averages);
-        float scale = (float) (1 / -Math.expm1(t * Math.log1p(-a)));   // 1 / (1 - (1 - a)^t)
+        float scale = dev.gantry.train.ParamAverage.biasCorrection(a, t);
         for (int i = 0; i < averages.size(); i++) {
             NDArray w = averages.get(i).mul(scale);
-            dev.gantry.nn.Tensors.setValues(d.params().get(i).array(), w.toFloatArray());
+            dev.gantry.nn.Tensors.setValues(params.get(i).array(), w.toFloatArray());
             w.close();
             averages.get(i).close();
         }
-        return d;
     }
 
     /**

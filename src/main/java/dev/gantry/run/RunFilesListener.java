@@ -12,7 +12,8 @@ import java.nio.file.Path;
 
 /**
  * Keeps the run directory up to date: stats lines as they are read, a sample grid from the fixed
- * noise after every epoch, and a checkpoint after every epoch and when training stops early
+ * noise after every epoch (and one from G's averaged parameters, {@code average-epoch-NNNN.png},
+ * when the run keeps them), and a checkpoint after every epoch and when training stops early
  * (but never after divergence, so the last good checkpoint stays the newest).
  */
 public final class RunFilesListener implements TrainingListener {
@@ -26,7 +27,7 @@ public final class RunFilesListener implements TrainingListener {
     @Override
     public void onStart(TrainingView t) {
         if (t.step() == 0) {
-            writeGrid(t, "epoch-0000.png");
+            writeGrid(t, "epoch-0000.png", t.fixedSamples());
         }
     }
 
@@ -40,7 +41,11 @@ public final class RunFilesListener implements TrainingListener {
 
     @Override
     public void onEpochEnd(TrainingView t) {
-        writeGrid(t, String.format("epoch-%04d.png", t.epoch()));
+        writeGrid(t, String.format("epoch-%04d.png", t.epoch()), t.fixedSamples());
+        if (t.keepsAveragedGenerator()) {
+            // train.g_average: the same noise through G with the average of its parameters.
+            writeGrid(t, String.format("average-epoch-%04d.png", t.epoch()), t.fixedSamplesAveraged());
+        }
         checkpoint(t);
     }
 
@@ -51,9 +56,8 @@ public final class RunFilesListener implements TrainingListener {
         }
     }
 
-    private void writeGrid(TrainingView t, String name) {
+    private void writeGrid(TrainingView t, String name, float[] images) {
         int side = t.config().train().gridSide();
-        float[] images = t.fixedSamples();
         try {
             Files.createDirectories(run.samples());
             if (dev.gantry.data.Datasets.isToy(t.config().data())) {

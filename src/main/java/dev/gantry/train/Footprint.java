@@ -71,9 +71,11 @@ public final class Footprint {
         long batchBytes = TensorSize.times(batch, Float.BYTES);
         int slots = Optimizer.slotsPerParameter(config.optim());
         long state = 0;
-        boolean averaged = config.train().dAverage() > 0;   // one more copy of D's parameters
+        boolean averagedD = config.train().dAverage() > 0;   // one more copy of D's parameters
+        boolean averagedG = config.train().gAverage() > 0;   // and of G's
         for (TensorSize t : sizes) {
-            int copies = t.parameter() ? 1 + slots + (averaged && t.name().startsWith("d.") ? 1 : 0) : 1;
+            boolean averaged = t.name().startsWith("d.") ? averagedD : t.name().startsWith("g.") && averagedG;
+            int copies = t.parameter() ? 1 + slots + (averaged ? 1 : 0) : 1;
             state = TensorSize.plus(state, TensorSize.times(t.total(), copies));
         }
         TensorSize largest = sizes.stream().max(Comparator.comparingLong(TensorSize::elements)).orElseThrow();

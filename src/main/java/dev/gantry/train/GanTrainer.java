@@ -68,9 +68,9 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
     private final Optimizer optQ;
     private final boolean hand;         // gradients by the models' hand-written backward passes (train.backward = hand)
     private PhaseTimes phases;          // or null: no clock read
-    private final List<NDArray> averageD;   // train.d_average: the moving average of D's parameters, or empty
-    private final List<Param> averagedParams;   // D's parameters, in averageD's order
-    private final float averageRate;
+    private final ParamAverage averageD;   // train.d_average: the moving average of D's parameters
+    private final ParamAverage averageG;   // train.g_average: the moving average of G's parameters
+    private Generator averagedG;           // a G that samples with averageG, built on first use
 
     /**
      * Salimans et al.'s supervised term: the cross-entropy of D's class logits on a minibatch of the
@@ -172,37 +172,25 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
         this.hand = handBackward(config, generator, discriminator, joint, labelledRows != null);
         this.optG = Optimizer.create(manager, generator.params(), config.optim());
         this.optD = Optimizer.create(manager, discriminator.params(), config.optim().forDiscriminator());
-        this.averageRate = (float) config.train().dAverage();
-        this.averageD = new ArrayList<>();
-        this.averagedParams = discriminator.params();
-        if (averageRate > 0) {
-            for (Param p : averagedParams) {
-                NDArray a = manager.zeros(p.array().getShape());
-                a.setName(AVERAGE_PREFIX + p.name());
-                averageD.add(a);
-            }
-        }
+        this.averageD = new ParamAverage(manager, discriminator.params(), config.train().dAverage());
+        this.averageG = new ParamAverage(manager, generator.params(), config.train().gAverage());
         int side = config.train().gridSide();
         Seeds.seedEngine(config.seed(), Seeds.FIXED_NOISE, 0);
         this.fixedNoise = generator.sampleNoise(manager, side * side);
         this.batchBuffer = new float[config.train().batchSize() * data.dim()];
     }
 
-    /** The checkpoint names of the moving average of D's parameters: this prefix and the parameter's name. */
-    public static final String AVERAGE_PREFIX = "average.";
+    /** The checkpoint names of the moving averages of D's and G's parameters: this prefix and the parameter's name. */
+    public static final String AVERAGE_PREFIX = ParamAverage.PREFIX;
 
     /** After a D update: avg ← avg + a (p − avg) for each of D's parameters (train.d_average = a). */
     private void updateAverage() {
-        if (averageD.isEmpty()) {
-            return;
-        }
-        try (NDManager sm = manager.newSubManager()) {
-            for (int i = 0; i < averagedParams.size(); i++) {
-                NDArray step = averagedParams.get(i).array().sub(averageD.get(i));
-                step.attach(sm);
-                averageD.get(i).addi(step.muli(averageRate));
-            }
-        }
+        averageD.update(manager);
+    }
+
+    /** After a G update: the same for G's parameters (train.g_average). */
+    private void updateAverageG() {
+        averageG.update(manager);
     }
 
     /** How many training images a data-dependent initialisation sees (Salimans et al. use 500). */
@@ -470,6 +458,7 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
         updateAverage();
         lap("D update");
         optG.step(epoch);
+        updateAverageG();
         lap("G update");
         if (joint) {
             optQ.step(epoch);
@@ -540,6 +529,7 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
         }
         lap("statistics");
         optG.step(epoch);
+        updateAverageG();
         lap("G update");
         if (joint) {
             optQ.step(epoch);
@@ -588,6 +578,7 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
         updateAverage();
         lap("D update");
         optG.step(epoch, gradsG);
+        updateAverageG();
         lap("G update");
         trainInferer(fake, z);
         lap("Q step");
@@ -645,6 +636,7 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
         }
         lap("statistics");
         optG.step(epoch, gradsG);
+        updateAverageG();
         lap("G update");
         trainInferer(fake, z);
         lap("Q step");
@@ -756,6 +748,51 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
         return Sampler.generate(generator, manager, n);
     }
 
+    /** Whether this run keeps a moving average of G's parameters (train.g_average > 0). */
+    @Override
+    public boolean keepsAveragedGenerator() {
+        return averageG.kept();
+    }
+
+    /**
+     * n samples of G with the moving average of its parameters in place of their last values
+     * (its buffers, batch norm's running statistics, are the live G's), from the engine's current
+     * random stream as {@link #generate}.
+     *
+     * @throws IllegalStateException without train.g_average, or before G's first update
+     */
+    @Override
+    public float[] generateAveraged(int n) {
+        return Sampler.generate(averagedGenerator(), manager, n);
+    }
+
+    /** The fixed-noise grid's samples from the averaged G ({@link #generateAveraged}). */
+    @Override
+    public float[] fixedSamplesAveraged() {
+        return Sampler.fromNoise(averagedGenerator(), manager, fixedNoise, classes == 0 ? null : gridLabels(config.train().gridSide(), classes));
+    }
+
+    /** G with the bias-corrected average of its parameters after G's updates so far. */
+    public Generator averagedGenerator() {
+        if (!averageG.kept()) {
+            throw new IllegalStateException("this run keeps no average of G's parameters (train.g_average = 0)");
+        }
+        if (optG.updates() <= 0) {
+            throw new IllegalStateException("G has not been updated yet: its average is undefined");
+        }
+        if (averagedG == null) {
+            // Built from the engine's stream after everything else, and every step reseeds it: no draw of the trajectory moves.
+            averagedG = Models.generator(manager, config.model(), data.shape(), classes);
+        }
+        averageG.copyInto(averagedG.params(), optG.updates());
+        List<NDArray> live = generator.buffers();
+        List<NDArray> copy = averagedG.buffers();
+        for (int i = 0; i < live.size(); i++) {
+            dev.gantry.nn.Tensors.setValues(copy.get(i), live.get(i).toFloatArray());
+        }
+        return averagedG;
+    }
+
     /** The grid's samples; a conditional G's grid has one class per row (row r: class r mod K). */
     @Override
     public float[] fixedSamples() {
@@ -848,7 +885,8 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
             inferer.params().stream().map(Param::array).forEach(all::add);
             all.addAll(optQ.stateArrays());
         }
-        all.addAll(averageD);
+        all.addAll(averageD.arrays());
+        all.addAll(averageG.arrays());
         return new TrainingState(config, data.shape(), step, epoch, stepInEpoch, optG.updates(), optD.updates(), all);
     }
 

@@ -35,6 +35,21 @@ public interface TrainingView {
     /** n samples [n, C·H·W] with the engine's RNG as it stands (evaluation pass, no gradient). */
     float[] generate(int n);
 
+    /** Whether the run keeps a moving average of G's parameters ({@code train.g_average} > 0). */
+    default boolean keepsAveragedGenerator() {
+        return false;
+    }
+
+    /** As {@link #generate}, from G with the moving average of its parameters; only when {@link #keepsAveragedGenerator}. */
+    default float[] generateAveraged(int n) {
+        throw new IllegalStateException("this run keeps no average of G's parameters (train.g_average = 0)");
+    }
+
+    /** As {@link #fixedSamples}, from G with the moving average of its parameters; only when {@link #keepsAveragedGenerator}. */
+    default float[] fixedSamplesAveraged() {
+        throw new IllegalStateException("this run keeps no average of G's parameters (train.g_average = 0)");
+    }
+
     /** Everything a checkpoint holds, as it stands now. */
     TrainingState state();
 
