@@ -28,6 +28,10 @@ import java.nio.file.Path;
  * on the same thread count. A conditional generator (Mirza &amp; Osindero 2014; {@code
  * model.conditional}) draws the class each sample is given, or every class in turn.
  *
+ * <p>A run that kept a moving average of G's parameters ({@code train.g_average}, Yazıcı et al.
+ * 2019) is sampled with that average, as {@code gantry sample} does by default; {@link
+ * #fromCheckpoint(Path, boolean)} chooses the last weights instead.
+ *
  * <p>Holds native memory: close it (try-with-resources). Not for use from two threads at once.
  */
 public final class Generator implements AutoCloseable {
@@ -43,15 +47,22 @@ public final class Generator implements AutoCloseable {
     private final dev.gantry.models.Generator g;
     private boolean closed;
 
+    private final boolean averaged;
+
     private Generator(Path checkpoint) {
+        this(checkpoint, Checkpoint.keepsAveragedGenerator(checkpoint));
+    }
+
+    private Generator(Path checkpoint, boolean averaged) {
         JsonNode meta = Checkpoint.readMeta(checkpoint);   // format, version and counters checked
+        this.averaged = averaged;
         this.checkpoint = checkpoint;
         this.config = Checkpoint.config(checkpoint);
         this.step = meta.get("step").asLong();
         this.epoch = meta.get("epoch").asInt();
         this.manager = NDManager.newBaseManager();
         try {
-            this.g = Checkpoint.generator(checkpoint, manager);
+            this.g = averaged ? Checkpoint.averagedGenerator(checkpoint, manager) : Checkpoint.generator(checkpoint, manager);
         } catch (RuntimeException e) {
             manager.close();
             throw e;
@@ -90,6 +101,25 @@ public final class Generator implements AutoCloseable {
      */
     public static Generator fromCheckpoint(Path file) {
         return new Generator(file);
+    }
+
+    /**
+     * The generator of one checkpoint file, with the moving average of G's parameters its run
+     * kept ({@code averagedWeights}) or with G's last weights.
+     *
+     * @param file a checkpoint ({@code .ckpt})
+     * @param averagedWeights the average ({@code train.g_average}) rather than the last weights
+     * @return the generator
+     * @throws BadInputException when the file is not a sound checkpoint, or {@code averagedWeights}
+     *     asks for an average its run did not keep
+     */
+    public static Generator fromCheckpoint(Path file, boolean averagedWeights) {
+        return new Generator(file, averagedWeights);
+    }
+
+    /** Whether this generator samples with the moving average of G's parameters rather than its last weights. */
+    public boolean averagedWeights() {
+        return averaged;
     }
 
     /**

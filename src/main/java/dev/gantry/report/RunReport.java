@@ -193,6 +193,9 @@ public final class RunReport {
         return node;
     }
 
+    /** The prefix of the grids drawn by G's averaged weights (train.g_average). */
+    static final String AVERAGE_GRID = "average-";
+
     /** File names of {@code samples/*.png}, in name order, which is time order for epoch-NNNN. */
     private static List<String> sampleGrids(Path samplesDir) {
         if (!Files.isDirectory(samplesDir)) {
@@ -415,6 +418,9 @@ public final class RunReport {
             }
         }
 
+        // train.g_average: the grids of G's averaged weights, average-epoch-NNNN.png, go beside the latest one.
+        List<String> averaged = samples.stream().filter(n -> n.startsWith(AVERAGE_GRID)).toList();
+        samples = samples.stream().filter(n -> !n.startsWith(AVERAGE_GRID)).toList();
         if (!samples.isEmpty()) {
             h.append("<h2>Samples</h2>\n");
             String latest = samples.get(samples.size() - 1);
@@ -422,6 +428,13 @@ public final class RunReport {
             h.append("<a href=\"").append(esc(href("samples/" + latest))).append("\">");
             image(h, "samples/" + latest, latest, "latest");
             h.append("</a>\n");
+            if (averaged.contains(AVERAGE_GRID + latest)) {
+                String avg = AVERAGE_GRID + latest;
+                h.append("<p>The same noise through the moving average of G's weights (train.g_average): ").append(esc(avg)).append("</p>\n");
+                h.append("<a href=\"").append(esc(href("samples/" + avg))).append("\">");
+                image(h, "samples/" + avg, avg, "latest");
+                h.append("</a>\n");
+            }
             if (samples.size() > 1) {
                 h.append("<div class=\"strip\">\n");
                 for (String s : samples.subList(0, samples.size() - 1)) {

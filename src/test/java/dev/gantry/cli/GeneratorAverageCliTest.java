@@ -54,6 +54,10 @@ class GeneratorAverageCliTest {
         assertThat(run.resolve("samples/epoch-0002.png")).exists();
         assertThat(run.resolve("samples/average-epoch-0002.png")).exists();
         assertThat(run.resolve("samples/average-epoch-0000.png")).doesNotExist();   // no average before G's first update
+        // The report shows the averaged G's latest grid beside the last G's, and a plot of its monitor.
+        String report = Files.readString(run.resolve("report.html"));
+        assertThat(report).contains("src=\"samples/epoch-0002.png\"").contains("src=\"samples/average-epoch-0002.png\"")
+                .contains("parzen-valid-average");
     }
 
     @Test
@@ -79,6 +83,21 @@ class GeneratorAverageCliTest {
         float[] avg = Npy.readImages(a, 784).data();
         assertThat(Arrays.equals(avg, Npy.readImages(d, 784).data())).as("auto takes the average").isTrue();
         assertThat(Arrays.equals(avg, Npy.readImages(l, 784).data())).isFalse();
+    }
+
+    @Test
+    void theLibrarysGeneratorChoosesAsTheCommandDoes() throws Exception {
+        Path cli = dir.resolve("cli.npy");
+        assertThat(CliTest.gantry("sample", run.toString(), "--n", "6", "--out", cli.toString()).code()).isZero();
+        try (dev.gantry.api.Generator g = dev.gantry.api.Generator.fromRun(run)) {
+            assertThat(g.averagedWeights()).isTrue();
+            assertThat(Arrays.equals(g.sample(6), Npy.readImages(cli, 784).data())).isTrue();
+        }
+        Path ckpt = dev.gantry.run.Checkpoint.latest(run.resolve("checkpoints"));
+        try (dev.gantry.api.Generator g = dev.gantry.api.Generator.fromCheckpoint(ckpt, false)) {
+            assertThat(g.averagedWeights()).isFalse();
+            assertThat(Arrays.equals(g.sample(6), Npy.readImages(cli, 784).data())).isFalse();
+        }
     }
 
     @Test
