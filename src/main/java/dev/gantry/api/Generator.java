@@ -117,7 +117,11 @@ public final class Generator implements AutoCloseable {
         return new Generator(file, averagedWeights);
     }
 
-    /** Whether this generator samples with the moving average of G's parameters rather than its last weights. */
+    /**
+     * Whether this generator samples with the moving average of G's parameters rather than its last weights.
+     *
+     * @return true for the average ({@code train.g_average}), false for the last weights
+     */
     public boolean averagedWeights() {
         return averaged;
     }
