@@ -62,6 +62,27 @@ class GeneratorAverageTest {
         }
     }
 
+    /**
+     * Each parameter of {@code averaged} (sampled values) is Σ_s a(1 − a)^(T−1−s) p_s / (1 − (1 − a)^T)
+     * over the T recorded parameter lists p_s of {@code history}: the bias-corrected moving average.
+     */
+    static void assertBiasCorrectedAverage(List<Param> averaged, List<List<float[]>> history, double a) {
+        int steps = history.size();
+        double norm = 1 - Math.pow(1 - a, steps);
+        for (int i = 0; i < averaged.size(); i++) {
+            float[] got = averaged.get(i).array().toFloatArray();
+            for (int j = 0; j < got.length; j += Math.max(1, got.length / 50)) {
+                double expected = 0;
+                for (int s = 0; s < steps; s++) {
+                    expected += a * Math.pow(1 - a, steps - 1 - s) * history.get(s).get(i)[j];
+                }
+                expected /= norm;
+                assertThat((double) got[j]).as("parameter %d, value %d", i, j)
+                        .isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-4 * (1 + Math.abs(expected))));
+            }
+        }
+    }
+
     /** Both schedules, and the hand-written backward pass as well as autograd's. */
     @ParameterizedTest
     @ValueSource(strings = {"train.schedule=simultaneous", "train.schedule=alternating", "train.backward=autograd"})
@@ -82,19 +103,7 @@ class GeneratorAverageTest {
         Path ckpt = Checkpoint.latest(ckptDir);
         try (NDManager m = NDManager.newBaseManager()) {
             List<Param> averaged = Checkpoint.averagedGenerator(ckpt, m).params();
-            double norm = 1 - Math.pow(1 - a, updates);
-            for (int i = 0; i < averaged.size(); i++) {
-                float[] got = averaged.get(i).array().toFloatArray();
-                for (int j = 0; j < got.length; j += Math.max(1, got.length / 50)) {
-                    double expected = 0;
-                    for (int s = 0; s < updates; s++) {
-                        expected += a * Math.pow(1 - a, updates - 1 - s) * history.get(s).get(i)[j];
-                    }
-                    expected /= norm;
-                    assertThat((double) got[j]).as("parameter %d, value %d", i, j)
-                            .isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-4 * (1 + Math.abs(expected))));
-                }
-            }
+            assertBiasCorrectedAverage(averaged, history, a);
             assertThat(Arrays.equals(averaged.get(0).array().toFloatArray(), history.get(updates - 1).get(0))).isFalse();
             // The last weights are still there, unchanged.
             assertThat(Arrays.equals(Checkpoint.generator(ckpt, m).params().get(0).array().toFloatArray(), averagedRun.get(0))).isTrue();

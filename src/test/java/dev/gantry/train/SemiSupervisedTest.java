@@ -100,19 +100,7 @@ class SemiSupervisedTest {
         assertThat(steps).isEqualTo(40);   // one D update a step: 2 epochs of 400 / 20
         try (NDManager m = NDManager.newBaseManager()) {
             List<dev.gantry.nn.Param> averaged = Checkpoint.averagedDiscriminator(straight, m).params();
-            double norm = 1 - Math.pow(1 - a, steps);
-            for (int i = 0; i < averaged.size(); i++) {
-                float[] got = averaged.get(i).array().toFloatArray();
-                for (int j = 0; j < got.length; j += Math.max(1, got.length / 50)) {
-                    double expected = 0;
-                    for (int s = 0; s < steps; s++) {
-                        expected += a * Math.pow(1 - a, steps - 1 - s) * history.get(s).get(i)[j];
-                    }
-                    expected /= norm;
-                    assertThat((double) got[j]).as("parameter %d, value %d", i, j)
-                            .isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-4 * (1 + Math.abs(expected))));
-                }
-            }
+            GeneratorAverageTest.assertBiasCorrectedAverage(averaged, history, a);
             // Not D's last weights.
             assertThat(averaged.get(0).array().toFloatArray()).isNotEqualTo(history.get(steps - 1).get(0));
         }
