@@ -29,7 +29,8 @@ public final class ResumeCommand implements Callable<Integer> {
     EpochsOption epochs;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE",
-            description = "change a key that does not alter the trajectory (train.epochs, train.keep_every, monitor.*, ...)")
+            description = "change a key that does not alter the trajectory (train.epochs, train.keep_every, monitor.*, ...); "
+                    + "a new train.g_average starts G's moving average again from the checkpoint on")
     java.util.List<String> sets = new java.util.ArrayList<>();
 
     @Mixin
@@ -66,6 +67,7 @@ public final class ResumeCommand implements Callable<Integer> {
         }
         Path ckpt = checkpoints.get(checkpoints.size() - 1);
         RunConfig saved = Checkpoint.config(ckpt);
+        double averageWas = saved.train().gAverage();
         for (String key : RunConfig.RESUMABLE_KEYS) {
             saved = ConfigLoader.with(saved, key + "=" + ConfigLoader.mapper().valueToTree(config).at("/" + key.replace('.', '/')).asText());
         }
@@ -75,7 +77,10 @@ public final class ResumeCommand implements Callable<Integer> {
         }
         dev.gantry.train.Footprint.check(config, Datasets.of(config).shape());
         ImageSet data = Datasets.trainingSet(config, System.err);
-        try (GanTrainer trainer = new GanTrainer(config, data)) {
+        // Restored as trained (G's average at its recorded rate, which the recovered records need);
+        // a new train.g_average restarts the average only then.
+        RunConfig asTrained = ConfigLoader.with(config, "train.g_average=" + averageWas);
+        try (GanTrainer trainer = new GanTrainer(asTrained, data)) {
             Checkpoint.restore(trainer, ckpt);
             // Only once the checkpoint has proved sound: what an interrupted run left is mended
             // (orphan temporary files, a torn last JSONL line) before anything is appended.
@@ -84,6 +89,10 @@ public final class ResumeCommand implements Callable<Integer> {
             }
             for (String repair : MonitorRecovery.recordMissing(run, trainer, recorded)) {
                 System.err.println("gantry: " + repair);
+            }
+            double average = config.train().gAverage();
+            if (average != averageWas) {
+                trainer.restartAverageG(average);
             }
             if (!changes.isEmpty()) {
                 run.writeConfig(config);
@@ -101,6 +110,21 @@ public final class ResumeCommand implements Callable<Integer> {
             event.put("checkpoint", run.path().relativize(ckpt).toString());
             event.put("time", java.time.Instant.now().toString());
             run.appendEvent(event);
+            if (average != averageWas) {
+                String restarted = average > 0
+                        ? "G's moving average starts again from the next update, at rate " + average
+                        : "G's moving average is no longer kept";
+                System.err.printf("gantry: train.g_average %s -> %s: %s%s; the trajectory is unchanged%n", averageWas, average, restarted,
+                        averageWas > 0 ? " (the checkpoints so far keep the average at rate " + averageWas + ")" : "");
+                com.fasterxml.jackson.databind.node.ObjectNode change = ConfigLoader.mapper().createObjectNode();
+                change.put("event", "g_average_restarted");
+                change.put("step", trainer.step());
+                change.put("epoch", trainer.epoch());
+                change.put("from", averageWas);
+                change.put("to", average);
+                change.put("time", java.time.Instant.now().toString());
+                run.appendEvent(change);
+            }
             return TrainingSession.run(run, trainer, config.train().epochs(), quiet.quiet);
         }
     }

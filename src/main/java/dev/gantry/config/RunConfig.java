@@ -102,7 +102,7 @@ public record RunConfig(
             @JsonPropertyDescription("side of the square sample grid written every epoch") int gridSide,
             @JsonPropertyDescription("how a step's gradients are computed: hand (G's and D's layers back-propagated by hand where the models allow it: paper-mlp without conditioning, spectral norm, gradient penalty, Q or labels; else autograd) | autograd (the engine's autograd for every step, Gantry before December 2026; a config written before this key existed reads as autograd)") String backward,
             @JsonPropertyDescription("rate a of an exponential moving average of D's parameters (Polyak averaging): avg <- avg + a (param - avg) after every D update, from 0, divided by 1 - (1 - a)^t when read; Salimans et al. 2016 test their semi-supervised D with a = 1e-4. 0 = none. gantry probe reports D's own classifier with it") double dAverage,
-            @JsonPropertyDescription("rate a of an exponential moving average of G's parameters, kept as train.d_average is for D, after every G update (Yazıcı et al. 2019 sample with it, a = 1e-3 or 1e-4). It changes no step of training; the Parzen monitor adds a parzen-valid-average record, the grids a samples/average-epoch-NNNN.png, and eval, sample and metric use the averaged G unless --generator last. 0 = none") double gAverage) {}
+            @JsonPropertyDescription("rate a of an exponential moving average of G's parameters, kept as train.d_average is for D, after every G update (Yazıcı et al. 2019 sample with it, a = 1e-3 or 1e-4). It changes no step of training; the Parzen monitor adds a parzen-valid-average record, the grids a samples/average-epoch-NNNN.png, and eval, sample and metric use the averaged G unless --generator last. gantry resume --set train.g_average=R starts the average again at rate R from the checkpoint on (the trajectory goes on unchanged; event g_average_restarted). 0 = none") double gAverage) {}
 
     /** Evaluations run while training. */
     public record MonitorConfig(
@@ -126,7 +126,7 @@ public record RunConfig(
      * it records, never the trajectory of its parameters.
      */
     public static final java.util.List<String> RESUMABLE_KEYS = java.util.List.of(
-            "train.epochs", "train.stats_every", "train.checkpoint_keep", "train.keep_every", "train.grid_side",
+            "train.epochs", "train.stats_every", "train.checkpoint_keep", "train.keep_every", "train.grid_side", "train.g_average",
             "monitor.parzen_every", "monitor.parzen_samples", "monitor.parzen_sigma", "monitor.parzen_points",
             "monitor.metrics", "monitor.metrics_every",
             "diagnostics.enabled", "diagnostics.vanishing_score", "diagnostics.vanishing_grad_ratio", "diagnostics.collapse_ratio",

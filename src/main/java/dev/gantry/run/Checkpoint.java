@@ -61,6 +61,12 @@ public final class Checkpoint {
     private static final List<Integer> READABLE_VERSIONS = List.of(1, 2);
     private static final List<String> COUNTERS = List.of("step", "epoch", "step_in_epoch", "updates_g", "updates_d");
     private static final Pattern NAME = Pattern.compile("step-(\\d+)\\.ckpt");
+    /**
+     * How many of G's updates its stored moving average holds (runs with {@code train.g_average}
+     * since this key; older checkpoints lack it and their average holds all {@code updates_g}).
+     * Fewer than {@code updates_g} when a resume restarted the average with another rate.
+     */
+    public static final String AVERAGE_UPDATES_G = "g_average_updates";
 
     private Checkpoint() {}
 
@@ -97,6 +103,9 @@ public final class Checkpoint {
         meta.put("step_in_epoch", t.stepInEpoch());
         meta.put("updates_g", t.updatesG());
         meta.put("updates_d", t.updatesD());
+        if (t.config().train().gAverage() > 0) {
+            meta.put(AVERAGE_UPDATES_G, t.averageUpdatesG());
+        }
         meta.put("seed", t.config().seed());
         meta.put("data_channels", t.dataShape().channels());
         meta.put("data_rows", t.dataShape().height());
@@ -129,7 +138,8 @@ public final class Checkpoint {
             }
             if (meta == null || meta.path("step").asLong(-1) != t.step() || meta.path("epoch").asLong(-1) != t.epoch()
                     || meta.path("step_in_epoch").asLong(-1) != t.stepInEpoch()
-                    || meta.path("updates_g").asLong(-1) != t.updatesG() || meta.path("updates_d").asLong(-1) != t.updatesD()) {
+                    || meta.path("updates_g").asLong(-1) != t.updatesG() || meta.path("updates_d").asLong(-1) != t.updatesD()
+                    || averageUpdatesG(meta) != (t.config().train().gAverage() > 0 ? t.averageUpdatesG() : meta.path("updates_g").asLong(-1))) {
                 why = "its counters differ";
             }
             for (Map.Entry<String, String> e : sums.entrySet()) {
@@ -220,6 +230,12 @@ public final class Checkpoint {
         }
         load(file, meta, t.state().tensors());
         t.setPosition(step, epoch, stepInEpoch, meta.get("updates_g").asLong(), meta.get("updates_d").asLong());
+        t.setAverageUpdatesG(averageUpdatesG(meta));
+    }
+
+    /** How many of G's updates the checkpoint's average of G holds ({@value #AVERAGE_UPDATES_G}, else {@code updates_g}). */
+    private static long averageUpdatesG(JsonNode meta) {
+        return meta.has(AVERAGE_UPDATES_G) ? meta.get(AVERAGE_UPDATES_G).asLong() : meta.path("updates_g").asLong(-1);
     }
 
     /**
@@ -308,7 +324,7 @@ public final class Checkpoint {
     public static Generator averagedGenerator(Path file, NDManager manager) {
         RunConfig config = config(file);
         Generator g = generator(file, manager);
-        setAveraged(file, g.params(), config.train().gAverage(), "updates_g", "G", "train.g_average", manager);
+        setAveraged(file, g.params(), config.train().gAverage(), AVERAGE_UPDATES_G, "G", "train.g_average", manager);
         return g;
     }
 
@@ -324,10 +340,10 @@ public final class Checkpoint {
             throw new BadInputException(file + ": this run kept no average of " + net + "'s parameters (" + key + " = 0)");
         }
         JsonNode meta = readMeta(file);
-        long t = meta.get(updatesKey).asLong();
+        long t = updatesKey.equals(AVERAGE_UPDATES_G) ? averageUpdatesG(meta) : meta.get(updatesKey).asLong();
         if (t <= 0) {
-            throw new BadInputException(file + ": " + net + " has not been updated yet (" + updatesKey + " = " + t
-                    + "): its average is undefined");
+            throw new BadInputException(file + ": " + net + "'s average holds no update yet (" + (meta.has(updatesKey) ? updatesKey
+                    : "updates_" + net.toLowerCase(java.util.Locale.ROOT)) + " = " + t + "): it is undefined");
         }
         List<NDArray> averages = new ArrayList<>();
         for (Param p : params) {
@@ -501,6 +517,13 @@ public final class Checkpoint {
             if (!v.isIntegralNumber() || !(small ? v.canConvertToInt() : v.canConvertToLong()) || v.asLong() < 0) {
                 throw new BadInputException("checkpoint " + file + ": meta.json '" + key + "' must be a non-negative integer"
                         + (small ? " below 2^31" : "") + ", found " + v);
+            }
+        }
+        if (meta.has(AVERAGE_UPDATES_G)) {
+            JsonNode v = meta.get(AVERAGE_UPDATES_G);
+            if (!v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < 0 || v.asLong() > meta.get("updates_g").asLong()) {
+                throw new BadInputException("checkpoint " + file + ": meta.json '" + AVERAGE_UPDATES_G + "' must be a non-negative "
+                        + "integer no larger than 'updates_g' (" + meta.get("updates_g") + "), found " + v);
             }
         }
         Matcher m = NAME.matcher(file.getFileName().toString());

@@ -44,7 +44,7 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
     /** How a call to {@link #train} ended. */
     public enum Outcome { FINISHED, INTERRUPTED, DIVERGED }
 
-    private final RunConfig config;
+    private RunConfig config;   // changes only by restartAverageG (train.g_average, which no step reads)
     private final ImageSet data;
     private final NDManager manager;
     private final Generator generator;
@@ -69,7 +69,7 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
     private final boolean hand;         // gradients by the models' hand-written backward passes (train.backward = hand)
     private PhaseTimes phases;          // or null: no clock read
     private final ParamAverage averageD;   // train.d_average: the moving average of D's parameters
-    private final ParamAverage averageG;   // train.g_average: the moving average of G's parameters
+    private ParamAverage averageG;         // train.g_average: the moving average of G's parameters
     private Generator averagedG;           // a G that samples with averageG, built on first use
 
     /**
@@ -777,14 +777,14 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
         if (!averageG.kept()) {
             throw new IllegalStateException("this run keeps no average of G's parameters (train.g_average = 0)");
         }
-        if (optG.updates() <= 0) {
-            throw new IllegalStateException("G has not been updated yet: its average is undefined");
+        if (averageG.updates() <= 0) {
+            throw new IllegalStateException("G's average holds no update yet: it is undefined");
         }
         if (averagedG == null) {
             // Built from the engine's stream after everything else, and every step reseeds it: no draw of the trajectory moves.
             averagedG = Models.generator(manager, config.model(), data.shape(), classes);
         }
-        averageG.copyInto(averagedG.params(), optG.updates());
+        averageG.copyInto(averagedG.params());
         List<NDArray> live = generator.buffers();
         List<NDArray> copy = averagedG.buffers();
         for (int i = 0; i < live.size(); i++) {
@@ -870,6 +870,39 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
         if (optQ != null) {
             optQ.setUpdates(updatesG);   // Q steps once with every G step
         }
+        averageD.setUpdates(averageD.kept() ? updatesD : 0);
+        averageG.setUpdates(averageG.kept() ? updatesG : 0);
+    }
+
+    /**
+     * Sets how many of G's updates its moving average holds, when a checkpoint says so (a run whose
+     * average a resume restarted holds fewer than G's updates); call after {@link #setPosition}.
+     *
+     * @param updates how many of G's updates the average holds, at most G's
+     */
+    public void setAverageUpdatesG(long updates) {
+        if (updates < 0 || updates > optG.updates()) {
+            throw new IllegalArgumentException("G's average cannot hold " + updates + " of G's " + optG.updates() + " updates");
+        }
+        averageG.setUpdates(averageG.kept() ? updates : 0);
+    }
+
+    /**
+     * Starts G's moving average again, from nothing, with another rate ({@code rate} = 0: keeps
+     * none from now on); the next G update is its first. No draw and no step depends on the
+     * average, so the trajectory goes on unchanged; only the config's {@code train.g_average}
+     * changes. For {@code gantry resume --set train.g_average=...}, to try another rate on a
+     * long run without training it again.
+     *
+     * @param rate the new train.g_average, in [0, 1)
+     */
+    public void restartAverageG(double rate) {
+        RunConfig next = dev.gantry.config.ConfigLoader.with(config, "train.g_average=" + rate);
+        for (NDArray a : averageG.arrays()) {
+            a.close();
+        }
+        this.averageG = new ParamAverage(manager, generator.params(), rate);
+        this.config = next;
     }
 
     @Override
@@ -887,7 +920,7 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
         }
         all.addAll(averageD.arrays());
         all.addAll(averageG.arrays());
-        return new TrainingState(config, data.shape(), step, epoch, stepInEpoch, optG.updates(), optD.updates(), all);
+        return new TrainingState(config, data.shape(), step, epoch, stepInEpoch, optG.updates(), optD.updates(), averageG.updates(), all);
     }
 
     @Override

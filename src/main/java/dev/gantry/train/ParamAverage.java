@@ -25,6 +25,7 @@ public final class ParamAverage {
     private final List<Param> params;
     private final List<NDArray> averages = new ArrayList<>();
     private final float rate;
+    private long updates;   // how many updates the average holds (from its start, which resume may move: see GanTrainer.restartAverageG)
 
     /** No average when {@code rate} is 0. */
     ParamAverage(NDManager manager, List<Param> params, double rate) {
@@ -51,6 +52,17 @@ public final class ParamAverage {
                 averages.get(i).addi(step.muli(rate));
             }
         }
+        updates++;
+    }
+
+    /** How many updates of the network the average holds. */
+    long updates() {
+        return updates;
+    }
+
+    /** Sets the count of updates the average holds (restoring a checkpoint). */
+    void setUpdates(long updates) {
+        this.updates = updates;
     }
 
     /** The raw averages, in the parameters' order (empty without an average): checkpoint state. */
@@ -69,10 +81,10 @@ public final class ParamAverage {
     }
 
     /**
-     * Sets {@code target}'s parameters (the same network's, in the same order) to the average
-     * after {@code updates} updates.
+     * Sets {@code target}'s parameters (the same network's, in the same order) to the
+     * bias-corrected average of the updates it holds.
      */
-    void copyInto(List<Param> target, long updates) {
+    void copyInto(List<Param> target) {
         float scale = biasCorrection(rate, updates);
         for (int i = 0; i < averages.size(); i++) {
             try (NDArray w = averages.get(i).mul(scale)) {

@@ -31,14 +31,7 @@ class GeneratorAverageCliTest {
     }
 
     static List<JsonNode> records(String metric) throws Exception {
-        ObjectMapper json = new ObjectMapper();
-        return Files.readAllLines(run.resolve("metrics.jsonl")).stream().map(l -> {
-            try {
-                return json.readTree(l);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }).filter(o -> o.path("metric").asText().equals(metric)).toList();
+        return records(run, metric);
     }
 
     @Test
@@ -114,5 +107,44 @@ class GeneratorAverageCliTest {
         assertThat(dir.resolve("x.npy")).doesNotExist();
         assertThat(Files.size(plain.resolve("metrics.jsonl"))).isEqualTo(before);
         assertThat(plain.resolve("samples/average-epoch-0001.png")).doesNotExist();
+    }
+
+    /** resume --set train.g_average: the average starts at the resume, the records and the grids follow it, and a bad rate changes nothing. */
+    @Test
+    void aResumeCanStartAnAverageTheRunDidNotKeep() throws Exception {
+        Path r1 = dir.resolve("late");
+        assertThat(CliTest.gantry("train", "--preset", "tiny", "--run-dir", r1.toString(), "--quiet", "--epochs", "1").code()).isZero();
+        String config = Files.readString(r1.resolve("config.json"));
+        CliTest.Result bad = CliTest.gantry("resume", r1.toString(), "--quiet", "--epochs", "2", "--set", "train.g_average=1");
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.err()).contains("train.g_average");
+        assertThat(Files.readString(r1.resolve("config.json"))).isEqualTo(config);
+        CliTest.Result r = CliTest.gantry("resume", r1.toString(), "--quiet", "--epochs", "2", "--set", "train.g_average=0.2");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.err()).contains("train.g_average 0.0 -> 0.2").contains("the trajectory is unchanged");
+        assertThat(Files.readString(r1.resolve("events.jsonl"))).contains("\"event\":\"g_average_restarted\"");
+        assertThat(new ObjectMapper().readTree(r1.resolve("config.json").toFile()).at("/train/g_average").asDouble()).isEqualTo(0.2);
+        List<JsonNode> averaged = records(r1, "parzen-valid-average");
+        assertThat(averaged).hasSize(1);
+        assertThat(averaged.get(0).path("epoch").asInt()).isEqualTo(2);
+        assertThat(r1.resolve("samples/average-epoch-0002.png")).exists();
+        assertThat(r1.resolve("samples/average-epoch-0001.png")).doesNotExist();
+        // The checkpoint of epoch 1 kept no average; the newest holds one of epoch 2's updates.
+        CliTest.Result early = CliTest.gantry("eval", "parzen", r1.toString(), "--checkpoint", "10", "--n", "20", "--generator", "average");
+        assertThat(early.code()).isEqualTo(2);
+        assertThat(early.err()).contains("train.g_average = 0");
+        CliTest.Result now = CliTest.gantry("eval", "parzen", r1.toString(), "--n", "20", "--sigma", "0.2", "--generator", "average");
+        assertThat(now.code()).as(now.err()).isZero();
+    }
+
+    static List<JsonNode> records(Path run, String metric) throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        return Files.readAllLines(run.resolve("metrics.jsonl")).stream().map(l -> {
+            try {
+                return json.readTree(l);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }).filter(o -> o.path("metric").asText().equals(metric)).toList();
     }
 }

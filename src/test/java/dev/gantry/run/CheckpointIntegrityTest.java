@@ -186,7 +186,8 @@ class CheckpointIntegrityTest {
             "step|\"abc\"", "step|-10", "step|10.5", "step|null", "step|\"10\"", "step|true",
             "epoch|\"1\"", "epoch|-1", "epoch|1.5", "epoch|3000000000",
             "step_in_epoch|-3", "step_in_epoch|\"0\"",
-            "updates_g|\"abc\"", "updates_g|-1", "updates_d|2.5", "updates_d|[10]"})
+            "updates_g|\"abc\"", "updates_g|-1", "updates_d|2.5", "updates_d|[10]",
+            "g_average_updates|-1", "g_average_updates|\"3\"", "g_average_updates|2.5", "g_average_updates|99999"})
     void aCounterThatIsNotANonNegativeIntegerIsRefused(String key, String json, @TempDir Path dir) throws IOException {
         JsonNode value = ConfigLoader.mapper().readTree(json);
         Path f = withMeta(dir, meta -> meta.set(key, value));

@@ -119,7 +119,7 @@ class GeneratorAverageTest {
         Path ckpt;
         try (GanTrainer t = new GanTrainer(c, data)) {
             assertThat(t.keepsAveragedGenerator()).isTrue();
-            assertThatThrownBy(() -> t.generateAveraged(4)).isInstanceOf(IllegalStateException.class).hasMessageContaining("not been updated");
+            assertThatThrownBy(() -> t.generateAveraged(4)).isInstanceOf(IllegalStateException.class).hasMessageContaining("holds no update yet");
             t.train(1);
             ckpt = Checkpoint.save(t.state(), dir);
             Seeds.seedEngine(7, Seeds.EVAL, 0);
@@ -156,6 +156,76 @@ class GeneratorAverageTest {
                 assertThat(Arrays.equals(y.get(i).array().toFloatArray(), x.get(i).array().toFloatArray())).as("averaged parameter %d", i).isTrue();
             }
         }
+    }
+
+    /**
+     * resume --set train.g_average: the trainer restarts the average at the new rate; the steps
+     * are those of the run that never changed it, and the checkpoint's average is the closed form
+     * over G's weights after each update since the restart only.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"0.3", "0"})
+    void aNewRateRestartsTheAverageFromTheNextUpdateAndChangesNoStep(String before, @TempDir Path dir) throws Exception {
+        RunConfig c = tiny("train.g_average=" + before);
+        ImageSet data = Datasets.trainingSet(c, QUIET);
+        List<float[]> straight = train(c, data, 2, null, null);
+        train(c, data, 1, null, dir.resolve("half"));
+        Path half = Checkpoint.latest(dir.resolve("half"));
+        double a = 0.1;
+        List<List<float[]>> history = new ArrayList<>();
+        List<float[]> resumed = new ArrayList<>();
+        try (GanTrainer t = new GanTrainer(Checkpoint.config(half), data)) {
+            Checkpoint.restore(t, half);
+            t.restartAverageG(a);
+            assertThat(t.config().train().gAverage()).isEqualTo(a);
+            assertThatThrownBy(() -> t.generateAveraged(4)).isInstanceOf(IllegalStateException.class).hasMessageContaining("no update yet");
+            t.addListener(new TrainingListener() {
+                @Override
+                public void onStep(TrainingView tr, StepStats s) {
+                    history.add(t.generator().params().stream().map(p -> p.array().toFloatArray()).toList());
+                }
+            });
+            t.train(2);
+            Checkpoint.save(t.state(), dir.resolve("resumed"));
+            t.generator().params().forEach(p -> resumed.add(p.array().toFloatArray()));
+            t.discriminator().params().forEach(p -> resumed.add(p.array().toFloatArray()));
+        }
+        for (int i = 0; i < straight.size(); i++) {
+            assertThat(Arrays.equals(resumed.get(i), straight.get(i))).as("parameter %d", i).isTrue();
+        }
+        assertThat(history).hasSize(10);
+        Path ckpt = Checkpoint.latest(dir.resolve("resumed"));
+        assertThat(Checkpoint.readMeta(ckpt).get(Checkpoint.AVERAGE_UPDATES_G).asLong()).isEqualTo(10);
+        assertThat(Checkpoint.readMeta(ckpt).get("updates_g").asLong()).isEqualTo(20);
+        assertThat(Checkpoint.config(ckpt).train().gAverage()).isEqualTo(a);
+        try (NDManager m = NDManager.newBaseManager()) {
+            assertBiasCorrectedAverage(Checkpoint.averagedGenerator(ckpt, m).params(), history, a);
+        }
+        // A restored checkpoint goes on with the restarted average's count, not G's.
+        try (GanTrainer t = new GanTrainer(Checkpoint.config(ckpt), data)) {
+            Checkpoint.restore(t, ckpt);
+            Path again = Checkpoint.save(t.state(), dir.resolve("again"));
+            assertThat(Checkpoint.readMeta(again).get(Checkpoint.AVERAGE_UPDATES_G).asLong()).isEqualTo(10);
+        }
+    }
+
+    @Test
+    void aRateOfZeroOnResumeKeepsNoAverageFromThenOn(@TempDir Path dir) throws Exception {
+        RunConfig c = tiny("train.g_average=0.3");
+        ImageSet data = Datasets.trainingSet(c, QUIET);
+        train(c, data, 1, null, dir.resolve("half"));
+        Path half = Checkpoint.latest(dir.resolve("half"));
+        try (GanTrainer t = new GanTrainer(Checkpoint.config(half), data)) {
+            Checkpoint.restore(t, half);
+            t.restartAverageG(0);
+            assertThat(t.keepsAveragedGenerator()).isFalse();
+            t.train(2);
+            Checkpoint.save(t.state(), dir.resolve("resumed"));
+        }
+        Path ckpt = Checkpoint.latest(dir.resolve("resumed"));
+        assertThat(Checkpoint.keepsAveragedGenerator(ckpt)).isFalse();
+        assertThat(Checkpoint.readMeta(ckpt).has(Checkpoint.AVERAGE_UPDATES_G)).isFalse();
+        assertThat(Checkpoint.keepsAveragedGenerator(half)).isTrue();   // the earlier checkpoint keeps its average
     }
 
     @Test
