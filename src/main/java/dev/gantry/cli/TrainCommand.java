@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = {"Train a GAN in a new run directory (runs/NNNNN-<preset>/).",
                 "Without --preset or --config, trains the paper's MNIST GAN (preset paper-mnist).",
-                "Presets: paper-mnist, paper-mnist-ema (sampled by the average of G's weights), mnist-mlp-adam, tiny, toy-ring8, toy-grid25,",
+                "Presets: paper-mnist, paper-mnist-ema (sampled by the average of G's weights), paper-mnist-ema-slow (a slower average, trained longer),",
+                "mnist-mlp-adam, tiny, toy-ring8, toy-grid25,",
                 "dcgan-mnist, dcgan-fashion, dcgan-stacked-mnist, dcgan-cifar10 (your own files), tiny-dcgan,",
                 "cgan-mnist, cdcgan-mnist (conditional GANs), bigan-mnist (learned inference), ssgan-mnist (semi-supervised)."})
 public final class TrainCommand implements Callable<Integer> {

@@ -33,7 +33,7 @@ import java.util.Map;
 public final class ConfigLoader {
 
     /** Presets shipped in {@code presets/} (on the class path). */
-    public static final List<String> PRESETS = List.of("paper-mnist", "paper-mnist-ema", "mnist-mlp-adam", "tiny", "toy-ring8", "toy-grid25",
+    public static final List<String> PRESETS = List.of("paper-mnist", "paper-mnist-ema", "paper-mnist-ema-slow", "mnist-mlp-adam", "tiny", "toy-ring8", "toy-grid25",
             "dcgan-mnist", "dcgan-fashion", "dcgan-stacked-mnist", "dcgan-cifar10", "tiny-dcgan", "cgan-mnist", "cdcgan-mnist", "bigan-mnist", "ssgan-mnist");
 
     private static final ObjectMapper MAPPER = newMapper();

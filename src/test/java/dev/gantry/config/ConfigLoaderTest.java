@@ -62,6 +62,26 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theAveragedPresetsTrainThePapersTrajectory() {
+        // g_average changes no step, so these presets differ from paper-mnist in nothing that trains
+        // except their length: the same model, loss, optimizer, data, seed and schedule.
+        RunConfig paper = ConfigLoader.load("paper-mnist", null, List.of());
+        for (String preset : List.of("paper-mnist-ema", "paper-mnist-ema-slow")) {
+            RunConfig p = ConfigLoader.load(preset, null, List.of());
+            assertThat(p.model()).as(preset).isEqualTo(paper.model());
+            assertThat(p.loss()).as(preset).isEqualTo(paper.loss());
+            assertThat(p.optim()).as(preset).isEqualTo(paper.optim());
+            assertThat(p.data()).as(preset).isEqualTo(paper.data());
+            assertThat(p.seed()).as(preset).isEqualTo(paper.seed());
+            assertThat(p.train().gAverage()).as(preset).isPositive();
+            var t = p.train();
+            assertThat(new RunConfig.TrainConfig(paper.train().epochs(), t.batchSize(), t.schedule(), t.k(), t.statsEvery(),
+                    t.checkpointKeep(), t.keepEvery(), t.gridSide(), t.backward(), t.dAverage(), 0)).as(preset).isEqualTo(paper.train());
+        }
+        assertThat(ConfigLoader.load("paper-mnist-ema-slow", null, List.of()).train().gAverage()).isEqualTo(1e-4);
+    }
+
+    @Test
     void adamPresetExtendsPaperAndChangesOnlyTheOptimizerAndSchedule() {
         RunConfig paper = ConfigLoader.load("paper-mnist", null, List.of());
         RunConfig adam = ConfigLoader.load("mnist-mlp-adam", null, List.of());
