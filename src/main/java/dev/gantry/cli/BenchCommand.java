@@ -87,10 +87,12 @@ public final class BenchCommand extends CommandGroup {
             List<MatMul> products;
             double flops;
             boolean hand;
+            String backward;
             try (GanTrainer trainer = new GanTrainer(c, data); NDManager nd = NDManager.newBaseManager()) {
                 products = products(c, trainer);
                 flops = products.stream().mapToDouble(MatMul::flops).sum();
                 hand = trainer.usesHandBackward();
+                backward = trainer.backwardInUse();
                 List<NDArray[]> operands = new ArrayList<>();
                 for (MatMul p : products) {
                     operands.add(new NDArray[] {nd.randomUniform(-1, 1, new Shape(p.m(), p.k())),
@@ -126,15 +128,21 @@ public final class BenchCommand extends CommandGroup {
                 o.put("matmuls_per_step", products.size());
                 o.put("gflop_per_step", flops / 1e9);
                 o.put("matmul_gflops", flops / 1e9 / (mm / 1e3));
-                o.put("backward", hand ? "hand" : "autograd");
+                o.put("backward", backward);
+                if ("native".equals(c.train().backward()) && !"native".equals(backward)) {
+                    o.put("native_unavailable", nativeUnavailable(c));
+                }
                 o.put("target_ratio", 1.2);
                 var parts = o.putObject("phases_ms");
                 phases.perStepMillis().forEach(parts::put);
                 System.out.println(o.toString());
             } else {
                 System.out.printf("preset %s, batch %d, schedule %s, backward %s, threads %s, %d blocks of %d steps (median block)%n",
-                        c.preset(), batch, c.train().schedule(), hand ? "hand" : "autograd",
+                        c.preset(), batch, c.train().schedule(), backward,
                         System.getProperty("ai.djl.pytorch.num_threads", "default"), blocks, steps);
+                if ("native".equals(c.train().backward()) && !"native".equals(backward)) {
+                    System.out.println("train.backward = native asked for, not used: " + nativeUnavailable(c));
+                }
                 System.out.printf("matrix products of one step: %d products, %.3f GFLOP, %.2f ms (%.1f GFLOP/s)%n",
                         products.size(), flops / 1e9, mm, flops / 1e9 / (mm / 1e3));
                 System.out.printf("full training step:          %.2f ms%n", step);
@@ -246,6 +254,15 @@ public final class BenchCommand extends CommandGroup {
                 System.out.printf("ratio step / convolutions and products: %.3f (target <= 1.5)%n", ratio);
             }
             return Main.OK;
+        }
+
+        /** Why a config that asks for the native step did not get it. */
+        private static String nativeUnavailable(RunConfig c) {
+            if (!dev.gantry.nn.Kernels.available()) {
+                return dev.gantry.nn.Kernels.unavailableReason();
+            }
+            return "it covers the paper-mlp networks without batch norm, SGD, the simultaneous schedule and no Q (preset "
+                    + c.preset() + ": schedule " + c.train().schedule() + ", optimizer " + c.optim().name() + ")";
         }
 
         private static double timeProducts(NDManager nd, List<NDArray[]> operands, int repeats) {

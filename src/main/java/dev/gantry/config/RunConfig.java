@@ -179,7 +179,7 @@ public record RunConfig(
         positive(errors, "model.g_layers", model.gLayers());
         oneOf(errors, "model.g_output", model.gOutput(), "sigmoid", "linear");
         oneOf(errors, "model.g_output_bias", model.gOutputBias(), "per_pixel", "scalar");
-        oneOf(errors, "train.backward", train.backward(), "hand", "autograd");
+        oneOf(errors, "train.backward", train.backward(), "native", "hand", "autograd");
         positive(errors, "model.d_layers", model.dLayers());
         positive(errors, "model.g_hidden", model.gHidden());
         positive(errors, "model.d_units", model.dUnits());

@@ -173,6 +173,26 @@ public final class PaperDiscriminator implements Discriminator {
         return shapes;
     }
 
+    /** The maxout layers, input to output (for the native step, {@code train.backward = native}). */
+    public List<Maxout> maxoutLayers() {
+        return List.copyOf(layers);
+    }
+
+    /** The linear output layer (one logit). */
+    public Dense outputLayer() {
+        return output;
+    }
+
+    /** The probability of keeping an input pixel in a training pass. */
+    public double keepInput() {
+        return keepInput;
+    }
+
+    /** The probability of keeping a hidden unit (the later maxout layers' and the output's inputs). */
+    public double keepHidden() {
+        return keepHidden;
+    }
+
     /**
      * Whether {@link #trace} can run: an unconditional D without spectral normalisation (whose
      * division the hand-written pass does not differentiate).

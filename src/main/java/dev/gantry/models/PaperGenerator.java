@@ -148,6 +148,26 @@ public final class PaperGenerator implements Generator {
         return shapes;
     }
 
+    /** The hidden dense layers, input to output (for the native step, {@code train.backward = native}). */
+    public List<Dense> hiddenLayers() {
+        return List.copyOf(hidden);
+    }
+
+    /** The output layer. */
+    public Dense outputLayer() {
+        return output;
+    }
+
+    /** Whether the output is a sigmoid (else linear). */
+    public boolean sigmoidOutput() {
+        return sigmoidOutput;
+    }
+
+    /** Whether the hidden layers are batch-normalised. */
+    public boolean batchNorm() {
+        return !norms.isEmpty();
+    }
+
     /**
      * Whether {@link #trace} can run: an unconditional generator (every layer here has a
      * hand-written backward).

@@ -177,6 +177,14 @@ public abstract class Optimizer {
         return slots.get(name).get(i);
     }
 
+    /**
+     * Counts an update that was applied to the parameters and this optimizer's state from outside
+     * ({@code train.backward = native}), so that the schedules move on as after {@link #step}.
+     */
+    public final void countUpdate() {
+        updates++;
+    }
+
     /** Number of updates applied so far. */
     public long updates() {
         return updates;

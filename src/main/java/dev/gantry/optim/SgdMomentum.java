@@ -31,6 +31,11 @@ public final class SgdMomentum extends Optimizer {
         p.addi(v);
     }
 
+    /** Parameter i's velocity (for an update applied outside this class: the native step). */
+    public NDArray velocity(int i) {
+        return slot("velocity", i);
+    }
+
     @Override
     public double learningRate() {
         return learningRate(c, updates);

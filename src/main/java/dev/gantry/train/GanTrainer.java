@@ -67,6 +67,7 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
     private final int[] labelledRows;   // semi-supervised: the rows that keep their labels, or null
     private final Optimizer optQ;
     private final boolean hand;         // gradients by the models' hand-written backward passes (train.backward = hand)
+    private final NativeStep nativeStep;   // train.backward = native where it applies, else null
     private PhaseTimes phases;          // or null: no clock read
     private final ParamAverage averageD;   // train.d_average: the moving average of D's parameters
     private ParamAverage averageG;         // train.g_average: the moving average of G's parameters
@@ -172,6 +173,7 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
         this.hand = handBackward(config, generator, discriminator, joint, labelledRows != null);
         this.optG = Optimizer.create(manager, generator.params(), config.optim());
         this.optD = Optimizer.create(manager, discriminator.params(), config.optim().forDiscriminator());
+        this.nativeStep = nativeStep(config, generator, discriminator, optG, optD, hand, inferer != null);
         this.averageD = new ParamAverage(manager, discriminator.params(), config.train().dAverage());
         this.averageG = new ParamAverage(manager, generator.params(), config.train().gAverage());
         int side = config.train().gridSide();
@@ -219,13 +221,41 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
      * training. Otherwise the engine's autograd computes them.
      */
     static boolean handBackward(RunConfig c, Generator g, Discriminator d, boolean joint, boolean semiSupervised) {
-        return "hand".equals(c.train().backward())
+        return ("hand".equals(c.train().backward()) || "native".equals(c.train().backward()))
                 && g instanceof dev.gantry.models.PaperGenerator pg && pg.handBackward()
                 && d instanceof dev.gantry.models.PaperDiscriminator pd && pd.handBackward()
                 && c.loss().gpWeight() <= 0 && !joint && !semiSupervised;
     }
 
-    /** Whether this trainer's steps use the hand-written backward passes ({@link #handBackward}). */
+    /**
+     * The native step ({@code train.backward = native}) where it applies: the hand-written passes
+     * apply, the schedule is the authors' simultaneous update, no Q is trained, and {@link NativeStep#supports}
+     * (the kernels loaded; G without batch norm; SGD). Else null, and the step is the hand-written one.
+     */
+    private static NativeStep nativeStep(RunConfig c, Generator g, Discriminator d, Optimizer optG, Optimizer optD, boolean hand,
+                                         boolean inferer) {
+        if (!"native".equals(c.train().backward()) || !hand || inferer || !"simultaneous".equals(c.train().schedule())) {
+            return null;
+        }
+        var pg = (dev.gantry.models.PaperGenerator) g;
+        var pd = (dev.gantry.models.PaperDiscriminator) d;
+        if (!NativeStep.supports(pg, pd, optG, optD)) {
+            return null;
+        }
+        return new NativeStep(pg, pd, (dev.gantry.optim.SgdMomentum) optG, (dev.gantry.optim.SgdMomentum) optD, c.train().batchSize());
+    }
+
+    /**
+     * How this trainer's steps get their gradients: {@code native} (the fused kernels of
+     * {@link NativeStep}), {@code hand} (the hand-written passes through the engine) or
+     * {@code autograd}. It can be less than {@code train.backward} asks for, where the networks,
+     * the schedule or the machine (no native kernels: {@link dev.gantry.nn.Kernels#unavailableReason()}) do not allow it.
+     */
+    public String backwardInUse() {
+        return nativeStep != null ? "native" : hand ? "hand" : "autograd";
+    }
+
+    /** Whether this trainer's steps use the hand-written backward passes ({@link #handBackward}), native or not. */
     public boolean usesHandBackward() {
         return hand;
     }
@@ -390,7 +420,8 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
                 boolean grad = ai.djl.pytorch.jni.JniUtils.isGradMode();
                 ai.djl.pytorch.jni.JniUtils.setGradMode(false);      // no graph: the passes are differentiated by hand
                 try {
-                    s = alternating ? handAlternatingStep(sm, order, b, wantStats) : handSimultaneousStep(sm, order, b, wantStats);
+                    s = nativeStep != null ? nativeSimultaneousStep(sm, order, b, wantStats)
+                            : alternating ? handAlternatingStep(sm, order, b, wantStats) : handSimultaneousStep(sm, order, b, wantStats);
                 } finally {
                     ai.djl.pytorch.jni.JniUtils.setGradMode(grad);
                 }
@@ -582,6 +613,47 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
         lap("G update");
         trainInferer(fake, z);
         lap("Q step");
+        return s;
+    }
+
+    /**
+     * {@link #handSimultaneousStep} through the native kernels ({@link NativeStep}): the same draws in
+     * the same order, the same loss gradients at the logits, SGD's update folded into the products.
+     */
+    private Scalars nativeSimultaneousStep(NDManager sm, int[] order, int b, boolean wantStats) {
+        NDArray x = batch(sm, order, stepInEpoch).images();                           // [B, C, H, W]
+        NDArray z = generator.sampleNoise(sm, b);                                       // [B, noiseDim]
+        lap("batch and noise");
+        nativeStep.generatorForward(z);
+        lap("G forward");
+        nativeStep.drawMasks(sm);
+        lap("dropout masks");
+        float[] logits = nativeStep.discriminatorForward(x);
+        lap("D forward");
+        NDArray realLogits = sm.create(java.util.Arrays.copyOfRange(logits, 0, b));
+        NDArray fakeLogits = sm.create(java.util.Arrays.copyOfRange(logits, b, 2 * b));
+        LogitGradients lg = logitGradients(realLogits, fakeLogits, true, true);
+        float[] gReal = lg.real.toFloatArray();
+        float[] gFake = lg.fake.toFloatArray();
+        float[] gGen = lg.generator.toFloatArray();
+        lap("loss gradients at the logits");
+        nativeStep.discriminatorBackward(gReal, gFake);
+        lap("D backward");
+        nativeStep.inputGradient(gGen);
+        lap("D input gradient");
+        Scalars s = new Scalars();
+        if (wantStats) {
+            s.readHand(lg);
+        }
+        lap("statistics");
+        s.gradNormD = nativeStep.updateDiscriminator(epoch, wantStats);
+        objective.afterDiscriminatorStep(discriminator);
+        updateAverage();
+        lap("D update");
+        s.gradNormG = nativeStep.generatorBackwardAndUpdate(epoch, wantStats);
+        lap("G backward and update");
+        updateAverageG();
+        lap("G update");
         return s;
     }
 

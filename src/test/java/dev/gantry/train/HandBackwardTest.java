@@ -26,7 +26,7 @@ class HandBackwardTest {
     private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
 
     /** Every parameter and buffer of G and D after training {@code sets} with the given backward. */
-    private static List<float[]> trained(String preset, List<String> sets, String backward, boolean expectHand) {
+    static List<float[]> trained(String preset, List<String> sets, String backward, boolean expectHand) {
         List<String> all = new ArrayList<>(sets);
         all.add("train.backward=" + backward);
         all.add("monitor.parzen_every=0");
@@ -48,7 +48,7 @@ class HandBackwardTest {
      * the largest |a| of all arrays (a bias that barely moved from 0 is compared on the network's
      * scale, not on its own), over all arrays.
      */
-    private static double maxRelativeDifference(List<float[]> a, List<float[]> b) {
+    static double maxRelativeDifference(List<float[]> a, List<float[]> b) {
         assertThat(a).hasSameSizeAs(b);
         double global = 0;
         for (float[] x : a) {
