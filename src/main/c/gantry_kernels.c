@@ -134,18 +134,79 @@ JNIEXPORT void JNICALL Java_dev_gantry_nn_Kernels_biasRelu(JNIEnv *env, jclass c
     }
 }
 
-/* c[r, j] = sigmoid(c[r, j] + bias[j]) over [rows, cols], in place. */
-JNIEXPORT void JNICALL Java_dev_gantry_nn_Kernels_biasSigmoid(JNIEnv *env, jclass cls, jlong c, jlong bias, jint rows, jint cols) {
-    (void) env;
-    (void) cls;
-    float *x = F(c);
-    const float *b = F(bias);
+/*
+ * exp(x) in float32 without a libm call, so the loop around it vectorises: x = n ln 2 + r with
+ * |r| <= ln 2 / 2 (ln 2 split in two constants), a degree-7 polynomial for exp(r) (Cephes' expf
+ * coefficients, about 1 ulp), times 2^n from the exponent bits. x is clamped to [-87.3, 88.7], so the
+ * result is a normal float; libm's expf and the engine's vectorised one agree with it to a few ulp.
+ */
+static inline float exp_poly(float x) {
+    x = x > 88.7f ? 88.7f : x;
+    x = x < -87.3f ? -87.3f : x;
+    float fx = x * 1.44269504088896341f + 0.5f;
+    int n = (int) fx;
+    n = (float) n > fx ? n - 1 : n;                     /* floor, for either sign */
+    float nf = (float) n;
+    float r = x - nf * 0.693359375f;
+    r = r - nf * -2.12194440e-4f;
+    float p = 1.9875691500e-4f;
+    p = p * r + 1.3981999507e-3f;
+    p = p * r + 8.3334519073e-3f;
+    p = p * r + 4.1665795894e-2f;
+    p = p * r + 1.6666665459e-1f;
+    p = p * r + 5.0000001201e-1f;
+    p = p * r * r + r + 1.0f;
+    union { uint32_t u; float f; } scale = { .u = (uint32_t) (n + 127) << 23 };
+    return p * scale.f;
+}
+
+/* c[r, j] = sigmoid(c[r, j] + bias[j]) = 1 / (1 + exp(-(c + bias))) over [rows, cols], in place. */
+__attribute__((target_clones("avx2", "default")))
+static void bias_sigmoid(float *x, const float *b, int rows, int cols) {
     for (int r = 0; r < rows; r++) {
         float *row = x + (size_t) r * cols;
         for (int j = 0; j < cols; j++) {
             float v = row[j] + b[j];
-            row[j] = 1.0f / (1.0f + expf(-v));
+            row[j] = 1.0f / (1.0f + exp_poly(-v));
         }
+    }
+}
+
+JNIEXPORT void JNICALL Java_dev_gantry_nn_Kernels_biasSigmoid(JNIEnv *env, jclass cls, jlong c, jlong bias, jint rows, jint cols) {
+    (void) env;
+    (void) cls;
+    bias_sigmoid(F(c), F(bias), rows, cols);
+}
+
+/* splitmix64's output function (Steele, Lea and Flood 2014): a bijective 64-bit mix. */
+static inline uint64_t mix64(uint64_t z) {
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+
+/*
+ * n uniform draws in [0, 1), multiples of 2^-24, from a counter-based generator: the j-th 64-bit
+ * word is splitmix64's output at state key + (j + 1) * golden ratio (its own sequence, seeded with
+ * key), and gives two draws, its top 24 bits (element 2j) and bits 8..31 (element 2j + 1). The same
+ * key gives the same draws whatever ran before; Java draws the key from the engine once a step.
+ */
+JNIEXPORT void JNICALL Java_dev_gantry_nn_Kernels_uniform(JNIEnv *env, jclass cls, jlong dst, jlong n, jlong key) {
+    (void) env;
+    (void) cls;
+    float *d = F(dst);
+    const uint64_t golden = 0x9E3779B97F4A7C15ULL;
+    uint64_t state = (uint64_t) key;
+    int64_t pairs = n / 2;
+    for (int64_t j = 0; j < pairs; j++) {
+        state += golden;
+        uint64_t w = mix64(state);
+        d[2 * j] = (float) (w >> 40) * 0x1p-24f;
+        d[2 * j + 1] = (float) ((w & 0xFFFFFFFFULL) >> 8) * 0x1p-24f;
+    }
+    if (n % 2 != 0) {
+        state += golden;
+        d[n - 1] = (float) (mix64(state) >> 40) * 0x1p-24f;
     }
 }
 
@@ -362,14 +423,24 @@ JNIEXPORT void JNICALL Java_dev_gantry_nn_Kernels_sgd(JNIEnv *env, jclass cls, j
     }
 }
 
-/* sum of x[i]^2 over [n], in double. */
+/* sum of x[i]^2 over [n], in double (for gradient norms: the order of the sum is not the engine's). */
 JNIEXPORT jdouble JNICALL Java_dev_gantry_nn_Kernels_sumOfSquares(JNIEnv *env, jclass cls, jlong x, jint n) {
     (void) env;
     (void) cls;
     const float *xx = F(x);
+    double lane[8] = {0, 0, 0, 0, 0, 0, 0, 0};           /* eight partial sums: no serial dependence */
+    int i = 0;
+    for (; i + 8 <= n; i += 8) {
+        for (int l = 0; l < 8; l++) {
+            lane[l] += (double) xx[i + l] * xx[i + l];
+        }
+    }
     double s = 0;
-    for (int i = 0; i < n; i++) {
+    for (; i < n; i++) {
         s += (double) xx[i] * xx[i];
+    }
+    for (int l = 0; l < 8; l++) {
+        s += lane[l];
     }
     return s;
 }

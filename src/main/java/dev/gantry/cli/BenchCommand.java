@@ -83,6 +83,7 @@ public final class BenchCommand extends CommandGroup {
             }
             double[] stepMs = new double[blocks];
             double[] mmMs = new double[blocks];
+            double peakMs;
             dev.gantry.train.PhaseTimes phases = new dev.gantry.train.PhaseTimes();
             List<MatMul> products;
             double flops;
@@ -113,10 +114,12 @@ public final class BenchCommand extends CommandGroup {
                     trainer.train(trainer.epoch() + 1);
                 }
                 trainer.timePhases(null);
+                peakMs = peakProduct(nd, blocks);
             }
             double step = median(stepMs);
             double mm = median(mmMs);
             double ratio = step / mm;
+            double peak = 2.0 * PEAK_SIDE * PEAK_SIDE * PEAK_SIDE / 1e9 / (peakMs / 1e3);
             if (json.json) {
                 ObjectNode o = ConfigLoader.mapper().createObjectNode();
                 o.put("preset", c.preset());
@@ -133,6 +136,8 @@ public final class BenchCommand extends CommandGroup {
                     o.put("native_unavailable", nativeUnavailable(c));
                 }
                 o.put("target_ratio", 1.2);
+                o.put("peak_gflops", peak);
+                o.put("products_at_peak_ms", flops / 1e6 / peak);
                 var parts = o.putObject("phases_ms");
                 phases.perStepMillis().forEach(parts::put);
                 System.out.println(o.toString());
@@ -147,6 +152,9 @@ public final class BenchCommand extends CommandGroup {
                         products.size(), flops / 1e9, mm, flops / 1e9 / (mm / 1e3));
                 System.out.printf("full training step:          %.2f ms%n", step);
                 System.out.printf("ratio step / matrix products: %.3f (target <= 1.2)%n", ratio);
+                System.out.printf("this machine's product rate at large sizes: %.1f GFLOP/s (%d x %d x %d, median of %d);"
+                        + " at that rate the step's products would take %.2f ms%n", peak, PEAK_SIDE, PEAK_SIDE, PEAK_SIDE, blocks,
+                        flops / 1e6 / peak);
                 System.out.printf("where a step's time goes (%d more blocks, the clock read between phases; the products are inside them):%n", blocks);
                 phases.perStepMillis().forEach((k, v) -> System.out.printf("  %-36s %8.2f ms%n", k, v));
             }
@@ -261,8 +269,27 @@ public final class BenchCommand extends CommandGroup {
             if (!dev.gantry.nn.Kernels.available()) {
                 return dev.gantry.nn.Kernels.unavailableReason();
             }
-            return "it covers the paper-mlp networks without batch norm, SGD, the simultaneous schedule and no Q (preset "
-                    + c.preset() + ": schedule " + c.train().schedule() + ", optimizer " + c.optim().name() + ")";
+            return "it covers the paper-mlp networks with G without batch norm, SGD and the simultaneous schedule (preset "
+                    + c.preset() + ": schedule " + c.train().schedule() + ", optimizer " + c.optim().name()
+                    + ", G batch norm " + c.model().gBatchNorm() + ")";
+        }
+
+        /** Side of the square product that measures the machine's product rate at large sizes. */
+        private static final int PEAK_SIDE = 1024;
+
+        /** Median ms of one PEAK_SIDE³ product through the engine (after one warm-up), over {@code runs}. */
+        private static double peakProduct(NDManager nd, int runs) {
+            try (NDManager sm = nd.newSubManager()) {
+                NDArray a = sm.randomUniform(-1, 1, new Shape(PEAK_SIDE, PEAK_SIDE));
+                NDArray b = sm.randomUniform(-1, 1, new Shape(PEAK_SIDE, PEAK_SIDE));
+                List<NDArray[]> one = List.<NDArray[]>of(new NDArray[] {a, b});
+                timeProducts(sm, one, 1);
+                double[] ms = new double[runs];
+                for (int r = 0; r < runs; r++) {
+                    ms[r] = timeProducts(sm, one, 1);
+                }
+                return median(ms);
+            }
         }
 
         private static double timeProducts(NDManager nd, List<NDArray[]> operands, int repeats) {

@@ -104,7 +104,8 @@ public final class ConfigLoader {
      * A config Gantry wrote names every key of its version. Keys added since then get the value
      * that reproduces what that version did, not today's default: before {@code
      * model.g_output_bias} existed, G's sigmoid bias started at one scalar; before {@code
-     * train.backward} existed, every step's gradients came from the engine's autograd.
+     * train.backward} existed, every step's gradients came from the engine's autograd; before {@code
+     * train.dropout_draws}, every dropout draw came from the engine's generator.
      */
     private static ObjectNode written(ObjectNode tree) {
         if (tree.get("model") instanceof ObjectNode model && !model.has("g_output_bias")) {
@@ -112,6 +113,9 @@ public final class ConfigLoader {
         }
         if (tree.get("train") instanceof ObjectNode train && !train.has("backward")) {
             train.put("backward", "autograd");
+        }
+        if (tree.get("train") instanceof ObjectNode train && !train.has("dropout_draws")) {
+            train.put("dropout_draws", "engine");
         }
         return tree;
     }

@@ -100,7 +100,8 @@ public record RunConfig(
             @JsonPropertyDescription("how many checkpoints to keep (newest)") int checkpointKeep,
             @JsonPropertyDescription("also keep for good the checkpoint of every N-th epoch (0 = none), for choosing one later") int keepEvery,
             @JsonPropertyDescription("side of the square sample grid written every epoch") int gridSide,
-            @JsonPropertyDescription("how a step's gradients are computed: hand (G's and D's layers back-propagated by hand where the models allow it: paper-mlp without conditioning, spectral norm, gradient penalty, Q or labels; else autograd) | autograd (the engine's autograd for every step, Gantry before December 2026; a config written before this key existed reads as autograd)") String backward,
+            @JsonPropertyDescription("how a step's gradients are computed: native (the authors' simultaneous SGD step of the paper-mlp networks, G without batch norm, as one pass of Gantry's native kernels and the engine's BLAS, built by mvn where gcc is: docs/performance.md; where it does not apply, hand) | hand (G's and D's layers back-propagated by hand where the models allow it: paper-mlp without conditioning, spectral norm, gradient penalty, Q or labels; else autograd) | autograd (the engine's autograd for every step, Gantry before December 2026; a config written before this key existed reads as autograd)") String backward,
+            @JsonPropertyDescription("where the native step's dropout draws come from: native (a counter-based generator in the native kernels, keyed by one draw from the engine's generator a step) | engine (the engine's generator, the hand step's own stream: then native and hand steps agree up to rounding). Only the native step reads it; a config written before this key existed reads as engine") String dropoutDraws,
             @JsonPropertyDescription("rate a of an exponential moving average of D's parameters (Polyak averaging): avg <- avg + a (param - avg) after every D update, from 0, divided by 1 - (1 - a)^t when read; Salimans et al. 2016 test their semi-supervised D with a = 1e-4. 0 = none. gantry probe reports D's own classifier with it") double dAverage,
             @JsonPropertyDescription("rate a of an exponential moving average of G's parameters, kept as train.d_average is for D, after every G update (Yazıcı et al. 2019 sample with it, a = 1e-3 or 1e-4). It changes no step of training; the Parzen monitor adds a parzen-valid-average record, the grids a samples/average-epoch-NNNN.png, and eval, sample and metric use the averaged G unless --generator last. gantry resume --set train.g_average=R starts the average again at rate R from the checkpoint on (the trajectory goes on unchanged; event g_average_restarted). 0 = none") double gAverage) {}
 
@@ -159,7 +160,7 @@ public record RunConfig(
                         64, 0, 4, false, 0.02, 0.2, 0, false, false, 1200, 2),
                 new LossConfig("gan", "non-saturating", 0.5, 0, 0),
                 new OptimConfig("sgd", 0.1, 1.000004, 1e-6, 0.5, 0.7, 1, 250, 0.5, 0.999, 1e-8, 0),
-                new TrainConfig(25, 100, "simultaneous", 1, 50, 3, 0, 10, "hand", 0, 0),
+                new TrainConfig(25, 100, "simultaneous", 1, 50, 3, 0, 10, "native", "native", 0, 0),
                 new MonitorConfig(1, 100, 0.2, 10_000, "", 0),
                 new DiagnosticsConfig(true, 0.05, 0.05, 0.4, 0.8));
     }
@@ -180,6 +181,7 @@ public record RunConfig(
         oneOf(errors, "model.g_output", model.gOutput(), "sigmoid", "linear");
         oneOf(errors, "model.g_output_bias", model.gOutputBias(), "per_pixel", "scalar");
         oneOf(errors, "train.backward", train.backward(), "native", "hand", "autograd");
+        oneOf(errors, "train.dropout_draws", train.dropoutDraws(), "native", "engine");
         positive(errors, "model.d_layers", model.dLayers());
         positive(errors, "model.g_hidden", model.gHidden());
         positive(errors, "model.d_units", model.dUnits());

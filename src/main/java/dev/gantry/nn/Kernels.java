@@ -119,6 +119,12 @@ public final class Kernels {
     /** c = sigmoid(c + bias) over [rows, cols], in place. */
     public static native void biasSigmoid(long c, long bias, int rows, int cols);
 
+    /**
+     * {@code n} uniform draws in [0, 1) (multiples of 2⁻²⁴) into {@code dst}: splitmix64's sequence
+     * from state {@code key}, two draws a 64-bit word. The same key gives the same draws.
+     */
+    public static native void uniform(long dst, long n, long key);
+
     /** c = c + bias over [rows, cols], in place. */
     public static native void biasAdd(long c, long bias, int rows, int cols);
 

@@ -229,12 +229,12 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
 
     /**
      * The native step ({@code train.backward = native}) where it applies: the hand-written passes
-     * apply, the schedule is the authors' simultaneous update, no Q is trained, and {@link NativeStep#supports}
+     * apply, the schedule is the authors' simultaneous update, and {@link NativeStep#supports}
      * (the kernels loaded; G without batch norm; SGD). Else null, and the step is the hand-written one.
      */
     private static NativeStep nativeStep(RunConfig c, Generator g, Discriminator d, Optimizer optG, Optimizer optD, boolean hand,
                                          boolean inferer) {
-        if (!"native".equals(c.train().backward()) || !hand || inferer || !"simultaneous".equals(c.train().schedule())) {
+        if (!"native".equals(c.train().backward()) || !hand || !"simultaneous".equals(c.train().schedule())) {
             return null;
         }
         var pg = (dev.gantry.models.PaperGenerator) g;
@@ -242,7 +242,8 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
         if (!NativeStep.supports(pg, pd, optG, optD)) {
             return null;
         }
-        return new NativeStep(pg, pd, (dev.gantry.optim.SgdMomentum) optG, (dev.gantry.optim.SgdMomentum) optD, c.train().batchSize());
+        return new NativeStep(pg, pd, (dev.gantry.optim.SgdMomentum) optG, (dev.gantry.optim.SgdMomentum) optD, c.train().batchSize(),
+                "native".equals(c.train().dropoutDraws()));
     }
 
     /**
@@ -654,6 +655,10 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
         lap("G backward and update");
         updateAverageG();
         lap("G update");
+        if (inferer != null) {
+            trainInferer(nativeStep.samples(sm, x.getShape()), z);      // Q on G's samples of this step, as the hand step
+            lap("Q step");
+        }
         return s;
     }
 

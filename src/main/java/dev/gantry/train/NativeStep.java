@@ -30,7 +30,8 @@ import java.util.List;
  * applied inside the product (HandBackwardTest bounds the difference).
  *
  * <p>For: an unconditional {@link PaperGenerator} without batch norm, an unconditional
- * {@link PaperDiscriminator} without spectral norm, SGD for both, the simultaneous schedule, no Q.
+ * {@link PaperDiscriminator} without spectral norm, SGD for both, the simultaneous schedule (Q, when
+ * trained, learns from this step's samples, as in the hand step).
  */
 final class NativeStep {
 
@@ -72,12 +73,16 @@ final class NativeStep {
     private final ByteBuffer dOutBiasGrad;      // [1]
     private final ByteBuffer scratch;           // the largest weight, for gradient norms on statistics steps
 
-    // This step's engine arrays: the noise and the dropout draws (0 where keep = 1).
+    // This step's noise (an engine array) and dropout draws (0 where keep = 1): engine arrays, or
+    // slices of one buffer filled by the native generator.
     private long noise;
     private final long[] uReal;
     private final long[] uFake;
+    private final boolean nativeDraws;
+    private final ByteBuffer draws;             // every dropout draw of a step, when nativeDraws
 
-    NativeStep(PaperGenerator g, PaperDiscriminator d, SgdMomentum optG, SgdMomentum optD, int batch) {
+    NativeStep(PaperGenerator g, PaperDiscriminator d, SgdMomentum optG, SgdMomentum optD, int batch, boolean nativeDraws) {
+        this.nativeDraws = nativeDraws;
         this.g = g;
         this.d = d;
         this.optG = optG;
@@ -138,6 +143,13 @@ final class NativeStep {
         scratch = Kernels.floats(largest);
         uReal = new long[m + 1];
         uFake = new long[m + 1];
+        draws = nativeDraws ? Kernels.floats(2 * drawsPerBatch()) : null;
+    }
+
+    /** Dropout draws of one batch of B rows: D's input, then each maxout layer's output (none where keep = 1). */
+    private long drawsPerBatch() {
+        long n = d.keepInput() < 1.0 ? (long) b * d.inputShape().dim() : 0;
+        return n + (d.keepHidden() < 1.0 ? (long) b * units * dLayers.size() : 0);
     }
 
     /**
@@ -187,11 +199,37 @@ final class NativeStep {
         }
     }
 
+    /** G's samples of this step (before G's update) as an engine array of {@code shape} (B images). */
+    NDArray samples(NDManager sm, Shape shape) {
+        float[] v = new float[b * out];
+        gOut.asFloatBuffer().get(v);
+        return sm.create(v, shape);
+    }
+
     /**
-     * The dropout draws of {@code PaperDiscriminator.sampleMasks}, for the real batch and then the fake
-     * batch, from the engine's generator (the same calls, so the same stream, as the hand step).
+     * The dropout draws of the real batch and then the fake batch. From the engine's generator, the
+     * calls of {@code PaperDiscriminator.sampleMasks} (the hand step's stream); or, with native draws,
+     * from {@link Kernels#uniform} under one key drawn from the engine's generator (so a seed, and
+     * the engine state a checkpoint restores, decide them all the same), in the same layout.
      */
     void drawMasks(NDManager sm) {
+        if (nativeDraws) {
+            long key = sm.randomInteger(0, Long.MAX_VALUE, new Shape(1), ai.djl.ndarray.types.DataType.INT64).toLongArray()[0];
+            long n = 2 * drawsPerBatch();
+            if (n > 0) {
+                Kernels.uniform(a(draws), n, key);
+            }
+            long at = a(draws);
+            for (long[] u : new long[][] {uReal, uFake}) {
+                u[0] = d.keepInput() < 1.0 ? at : 0;
+                at += d.keepInput() < 1.0 ? 4L * b * d.inputShape().dim() : 0;
+                for (int i = 0; i < dLayers.size(); i++) {
+                    u[i + 1] = d.keepHidden() < 1.0 ? at : 0;
+                    at += d.keepHidden() < 1.0 ? 4L * b * units : 0;
+                }
+            }
+            return;
+        }
         for (long[] u : new long[][] {uReal, uFake}) {
             u[0] = draw(sm, d.inputShape().dim(), d.keepInput());
             for (int i = 0; i < dLayers.size(); i++) {

@@ -76,7 +76,7 @@ class ConfigLoaderTest {
             assertThat(p.train().gAverage()).as(preset).isPositive();
             var t = p.train();
             assertThat(new RunConfig.TrainConfig(paper.train().epochs(), t.batchSize(), t.schedule(), t.k(), t.statsEvery(),
-                    t.checkpointKeep(), t.keepEvery(), t.gridSide(), t.backward(), t.dAverage(), 0)).as(preset).isEqualTo(paper.train());
+                    t.checkpointKeep(), t.keepEvery(), t.gridSide(), t.backward(), t.dropoutDraws(), t.dAverage(), 0)).as(preset).isEqualTo(paper.train());
         }
         assertThat(ConfigLoader.load("paper-mnist-ema-slow", null, List.of()).train().gAverage()).isEqualTo(1e-4);
     }

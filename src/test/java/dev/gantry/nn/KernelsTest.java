@@ -243,4 +243,84 @@ class KernelsTest {
             assertThat(Kernels.sumOfSquares(Kernels.address(buffer(new float[] {3, 4})), 2)).isEqualTo(25.0);
         }
     }
+
+    @Test
+    void sigmoidIsWithinAFewUlpOfTheExactValueOverTheWholeRange() {
+        // From where exp(-v) overflows float to where the sigmoid is 1 in float; -16 is a border pixel's bias.
+        int n = 20001;
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = -100f + 200f * i / (n - 1);
+        }
+        v[n / 2] = -16f;
+        ByteBuffer c = buffer(v);
+        Kernels.biasSigmoid(Kernels.address(c), Kernels.address(Kernels.floats(n)), 1, n);
+        float[] s = read(c, n);
+        for (int i = 0; i < n; i++) {
+            double exact = 1 / (1 + Math.exp(-(double) v[i]));
+            float f = (float) exact;
+            assertThat(Math.abs(s[i] - exact)).as("sigmoid(%s)", v[i]).isLessThanOrEqualTo(4 * Math.ulp(f) + 1e-38);
+        }
+    }
+
+    @Test
+    void uniformDrawsAreSplitmix64AndLookUniform() {
+        int n = 200_001;                                 // odd: the last draw comes from a word of its own
+        ByteBuffer a = Kernels.floats(n);
+        ByteBuffer b = Kernels.floats(n);
+        Kernels.uniform(Kernels.address(a), n, 42L);
+        Kernels.uniform(Kernels.address(b), n, 42L);
+        float[] u = read(a, n);
+        assertThat(read(b, n)).isEqualTo(u);
+        // An independent computation: splitmix64 in Java, two 24-bit draws a word.
+        long state = 42L;
+        for (int j = 0; 2 * j < n; j++) {
+            state += 0x9E3779B97F4A7C15L;
+            long z = state;
+            z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+            z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+            z ^= z >>> 31;
+            assertThat(u[2 * j]).isEqualTo((z >>> 40) * 0x1p-24f);
+            if (2 * j + 1 < n) {
+                assertThat(u[2 * j + 1]).isEqualTo(((z & 0xFFFFFFFFL) >>> 8) * 0x1p-24f);
+            }
+        }
+        double sum = 0;
+        double sq = 0;
+        double lag = 0;
+        int[] bins = new int[10];
+        for (int i = 0; i < n; i++) {
+            assertThat(u[i]).isBetween(0f, Math.nextDown(1f));
+            sum += u[i];
+            sq += (u[i] - 0.5) * (u[i] - 0.5);
+            if (i > 0) {
+                lag += (u[i] - 0.5) * (u[i - 1] - 0.5);
+            }
+            bins[(int) (u[i] * 10)]++;
+        }
+        // Mean 1/2 and variance 1/12 to ~5 standard errors; neighbours (the two halves of one word) uncorrelated.
+        assertThat(sum / n).isCloseTo(0.5, org.assertj.core.data.Offset.offset(5 * Math.sqrt(1.0 / 12 / n)));
+        assertThat(sq / n).isCloseTo(1.0 / 12, org.assertj.core.data.Offset.offset(5 * Math.sqrt(1.0 / 180 / n)));
+        assertThat(lag / (n - 1) * 12).isCloseTo(0, org.assertj.core.data.Offset.offset(5 / Math.sqrt(n)));
+        double chi2 = 0;
+        for (int count : bins) {
+            chi2 += Math.pow(count - n / 10.0, 2) / (n / 10.0);
+        }
+        assertThat(chi2).as("chi-square, 9 degrees of freedom").isLessThan(33.7);   // p = 1e-4
+        Kernels.uniform(Kernels.address(b), n, 43L);
+        assertThat(read(b, n)).isNotEqualTo(u);
+    }
+
+    @Test
+    void sumOfSquaresIsTheDoubleSum() {
+        for (int n : new int[] {0, 1, 7, 8, 9, 1001}) {
+            float[] v = random(n);
+            double expected = 0;
+            for (float x : v) {
+                expected += (double) x * x;
+            }
+            double got = Kernels.sumOfSquares(Kernels.address(buffer(v.length == 0 ? new float[1] : v)), n);
+            assertThat(got).as("n = %d", n).isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-12 * (1 + expected)));
+        }
+    }
 }

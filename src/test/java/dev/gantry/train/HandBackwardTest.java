@@ -138,9 +138,13 @@ class HandBackwardTest {
     @Test
     void configsWrittenBeforeTheKeyReadAsAutograd() throws Exception {
         RunConfig c = ConfigLoader.load("tiny", null, List.of());
-        assertThat(c.train().backward()).isEqualTo("hand");
+        assertThat(c.train().backward()).isEqualTo("native");
+        assertThat(c.train().dropoutDraws()).isEqualTo("native");
         var tree = (com.fasterxml.jackson.databind.node.ObjectNode) ConfigLoader.mapper().readTree(ConfigLoader.toJson(c));
         ((com.fasterxml.jackson.databind.node.ObjectNode) tree.get("train")).remove("backward");
-        assertThat(ConfigLoader.fromJson(tree, "old config.json").train().backward()).isEqualTo("autograd");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) tree.get("train")).remove("dropout_draws");
+        RunConfig old = ConfigLoader.fromJson(tree, "old config.json");
+        assertThat(old.train().backward()).isEqualTo("autograd");
+        assertThat(old.train().dropoutDraws()).isEqualTo("engine");
     }
 }

@@ -47,7 +47,8 @@ class NativeStepTest {
             "tiny|loss.generator=minimax,train.epochs=2,model.g_layers=3"})
     void nativeAndHandAgreeUpToRounding(String spec) {
         String[] parts = spec.split("\\|");
-        List<String> sets = List.of(parts[1].split(","));
+        List<String> sets = new ArrayList<>(List.of(parts[1].split(",")));
+        sets.add("train.dropout_draws=engine");                      // the hand step's draws
         assertThat(backwardInUse(parts[0], sets, "native")).isEqualTo("native");
         List<float[]> fused = HandBackwardTest.trained(parts[0], sets, "native", true);
         List<float[]> hand = HandBackwardTest.trained(parts[0], sets, "hand", true);
@@ -72,9 +73,28 @@ class NativeStepTest {
     }
 
     @Test
+    void nativeDrawsAreSeededAndChangeOnlyTheDraws() {
+        List<String> sets = List.of("data.name=fake", "data.train_size=300", "train.epochs=2");
+        List<float[]> a = HandBackwardTest.trained("paper-mnist", sets, "native", true);
+        List<float[]> b = HandBackwardTest.trained("paper-mnist", sets, "native", true);
+        for (int i = 0; i < a.size(); i++) {
+            assertThat(java.util.Arrays.equals(a.get(i), b.get(i))).as("array %d, same seed", i).isTrue();
+        }
+        List<String> engine = new ArrayList<>(sets);
+        engine.add("train.dropout_draws=engine");
+        List<float[]> e = HandBackwardTest.trained("paper-mnist", engine, "native", true);
+        // Other draws, another trajectory: not a rounding difference.
+        assertThat(HandBackwardTest.maxRelativeDifference(e, a)).isGreaterThan(1e-3);
+        List<String> seed = new ArrayList<>(sets);
+        seed.add("seed=99");
+        List<float[]> c = HandBackwardTest.trained("paper-mnist", seed, "native", true);
+        assertThat(HandBackwardTest.maxRelativeDifference(c, a)).isGreaterThan(1e-3);
+    }
+
+    @Test
     void statisticsAgreeWithTheHandStep() {
         List<String> sets = List.of("data.name=fake", "data.train_size=100", "train.epochs=1", "train.stats_every=1",
-                "monitor.parzen_every=0");
+                "monitor.parzen_every=0", "train.dropout_draws=engine");
         StepStats fused = lastStats("paper-mnist", sets, "native");
         StepStats hand = lastStats("paper-mnist", sets, "hand");
         assertThat(fused.gradNormD()).isCloseTo(hand.gradNormD(), org.assertj.core.data.Percentage.withPercentage(1e-3));
