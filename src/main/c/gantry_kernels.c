@@ -444,3 +444,137 @@ JNIEXPORT jdouble JNICALL Java_dev_gantry_nn_Kernels_sumOfSquares(JNIEnv *env, j
     }
     return s;
 }
+
+/*
+ * Batch normalisation in training mode, then ReLU, over c [rows, cols] (a dense layer's x W^T, before
+ * its bias), as dev.gantry.nn.BatchNorm.trace does it: x = c + bias; the batch's mean and biased
+ * variance per column; the running averages rm = rm (1 - mom) + mean mom and rv = rv (1 - mom) +
+ * (var unbias) mom with unbias = rows / (rows - 1); std = sqrt(eps + var) into std [cols];
+ * x^ = (x - mean) / std into xhat [rows, cols]; c = relu(x^ gamma + beta) in place.
+ */
+JNIEXPORT void JNICALL Java_dev_gantry_nn_Kernels_batchNormRelu(JNIEnv *env, jclass cls, jlong c, jlong bias, jlong gamma,
+        jlong beta, jlong runMean, jlong runVar, jint rows, jint cols, jfloat mom, jfloat eps, jlong xhat, jlong std) {
+    (void) env;
+    (void) cls;
+    float *x = F(c);
+    const float *b = F(bias);
+    const float *ga = F(gamma);
+    const float *be = F(beta);
+    float *rm = F(runMean);
+    float *rv = F(runVar);
+    float *xh = F(xhat);
+    float *sd = F(std);
+    float inv = 1.0f / (float) rows;
+    for (int j = 0; j < cols; j++) {
+        sd[j] = 0.0f;                                     /* the column sums, first */
+    }
+    for (int r = 0; r < rows; r++) {
+        float *row = x + (size_t) r * cols;
+        for (int j = 0; j < cols; j++) {
+            row[j] = row[j] + b[j];
+            sd[j] += row[j];
+        }
+    }
+    float *mean = xh;                                     /* row 0 of xhat holds the means until the last pass */
+    for (int j = 0; j < cols; j++) {
+        mean[j] = sd[j] * inv;
+        sd[j] = 0.0f;
+    }
+    for (int r = 0; r < rows; r++) {
+        const float *row = x + (size_t) r * cols;
+        for (int j = 0; j < cols; j++) {
+            float d = row[j] - mean[j];
+            sd[j] += d * d;
+        }
+    }
+    float unbias = rows > 1 ? (float) rows / (float) (rows - 1) : 1.0f;
+    float keep = 1.0f - mom;
+    for (int j = 0; j < cols; j++) {
+        float var = sd[j] * inv;
+        rm[j] = rm[j] * keep + mean[j] * mom;
+        rv[j] = rv[j] * keep + (var * unbias) * mom;
+        sd[j] = sqrtf(eps + var);
+    }
+    /* Rows 1.. first, so that row 0 (the means) is read before it is overwritten. */
+    for (int r = rows - 1; r >= 0; r--) {
+        float *row = x + (size_t) r * cols;
+        float *hr = xh + (size_t) r * cols;
+        for (int j = 0; j < cols; j++) {
+            float h = (row[j] - mean[j]) / sd[j];
+            hr[j] = h;
+            float y = h * ga[j] + be[j];
+            row[j] = y > 0.0f ? y : 0.0f;
+        }
+    }
+}
+
+/*
+ * The backward pass of batchNormRelu: g [rows, cols] at the ReLU's output h becomes, in place, the
+ * gradient at the dense layer's output x: g_y = g where h > 0; dgamma = sum_r g_y x^, dbeta = sum_r g_y;
+ * with g^ = g_y gamma, dx = (g^ - mean_r(g^) - x^ mean_r(g^ x^)) / std; dbias = sum_r dx.
+ */
+JNIEXPORT void JNICALL Java_dev_gantry_nn_Kernels_batchNormReluBackward(JNIEnv *env, jclass cls, jlong g, jlong h, jlong xhat,
+        jlong std, jlong gamma, jint rows, jint cols, jlong gGamma, jlong gBeta, jlong gBias) {
+    (void) env;
+    (void) cls;
+    float *gg = F(g);
+    const float *hh = F(h);
+    const float *xh = F(xhat);
+    const float *sd = F(std);
+    const float *ga = F(gamma);
+    float *dg = F(gGamma);
+    float *db = F(gBeta);
+    float *dbias = F(gBias);
+    for (int j = 0; j < cols; j++) {
+        dg[j] = 0.0f;
+        db[j] = 0.0f;
+        dbias[j] = 0.0f;
+    }
+    for (int r = 0; r < rows; r++) {
+        float *gr = gg + (size_t) r * cols;
+        const float *hr = hh + (size_t) r * cols;
+        const float *xr = xh + (size_t) r * cols;
+        for (int j = 0; j < cols; j++) {
+            float gy = hr[j] > 0.0f ? gr[j] : 0.0f;
+            gr[j] = gy;
+            dg[j] += gy * xr[j];
+            db[j] += gy;
+        }
+    }
+    float inv = 1.0f / (float) rows;
+    for (int r = 0; r < rows; r++) {
+        float *gr = gg + (size_t) r * cols;
+        const float *xr = xh + (size_t) r * cols;
+        for (int j = 0; j < cols; j++) {
+            float m1 = (db[j] * ga[j]) * inv;             /* mean_r(g^) */
+            float m2 = (dg[j] * ga[j]) * inv;             /* mean_r(g^ x^) */
+            float dx = ((gr[j] * ga[j] - m1) - xr[j] * m2) / sd[j];
+            gr[j] = dx;
+            dbias[j] += dx;
+        }
+    }
+}
+
+/*
+ * Adam on [n] values, as dev.gantry.optim.Adam does it on the engine (the same float operations in
+ * the same order): v = v b2 + (g g) c2; m = m b1 + g c1; p = p - (m / (sqrt(v) / root2 + eps)) scale,
+ * where c1 = 1 - b1, c2 = 1 - b2, root2 = sqrt(1 - b2^t) and scale = lr / (1 - b1^t).
+ */
+__attribute__((target_clones("avx2", "default")))
+static void adam(float *restrict pp, float *restrict mm, float *restrict vv, const float *restrict gg, int n, float b1, float c1,
+                 float b2, float c2, float root2, float eps, float scale) {
+    for (int i = 0; i < n; i++) {
+        float gi = gg[i];
+        vv[i] = vv[i] * b2 + (gi * gi) * c2;
+        mm[i] = mm[i] * b1 + gi * c1;
+        float denom = sqrtf(vv[i]) / root2 + eps;
+        pp[i] = pp[i] - (mm[i] / denom) * scale;
+    }
+}
+
+JNIEXPORT void JNICALL Java_dev_gantry_nn_Kernels_adam(JNIEnv *env, jclass cls, jlong p, jlong m, jlong v, jlong g, jint n,
+        jfloat b1, jfloat c1, jfloat b2, jfloat c2, jfloat root2, jfloat eps, jfloat scale) {
+    (void) env;
+    (void) cls;
+    adam(F(p), F(m), F(v), F(g), n, b1, c1, b2, c2, root2, eps, scale);
+}

@@ -269,9 +269,9 @@ public final class BenchCommand extends CommandGroup {
             if (!dev.gantry.nn.Kernels.available()) {
                 return dev.gantry.nn.Kernels.unavailableReason();
             }
-            return "it covers the paper-mlp networks with G without batch norm, SGD and the simultaneous schedule (preset "
-                    + c.preset() + ": schedule " + c.train().schedule() + ", optimizer " + c.optim().name()
-                    + ", G batch norm " + c.model().gBatchNorm() + ")";
+            return "it covers the unconditional paper-mlp networks without spectral norm, under SGD or Adam, without a gradient"
+                    + " penalty, BiGAN or semi-supervised training (preset " + c.preset() + ": arch " + c.model().arch()
+                    + ", optimizer " + c.optim().name() + ")";
         }
 
         /** Side of the square product that measures the machine's product rate at large sizes. */

@@ -168,6 +168,11 @@ public final class PaperGenerator implements Generator {
         return !norms.isEmpty();
     }
 
+    /** The batch norm of each hidden layer (empty without batch norm), for the native step. */
+    public List<BatchNorm> batchNorms() {
+        return java.util.Collections.unmodifiableList(norms);
+    }
+
     /**
      * Whether {@link #trace} can run: an unconditional generator (every layer here has a
      * hand-written backward).

@@ -16,8 +16,10 @@ import java.util.List;
  */
 public final class BatchNorm implements Module {
 
-    private static final float EPS = 1e-5f;
-    private static final float MOMENTUM = 0.1f;
+    /** ε under the square root. */
+    public static final float EPS = 1e-5f;
+    /** Weight of a batch's statistics in the running averages. */
+    public static final float MOMENTUM = 0.1f;
 
     private final Param gamma;
     private final Param beta;
@@ -139,6 +141,26 @@ public final class BatchNorm implements Module {
             derived.attach(scope);
         }
         return derived;
+    }
+
+    /** γ, the scale. */
+    public Param gamma() {
+        return gamma;
+    }
+
+    /** β, the shift. */
+    public Param beta() {
+        return beta;
+    }
+
+    /** The running mean (a buffer). */
+    public NDArray runningMean() {
+        return runningMean;
+    }
+
+    /** The running (unbiased) variance (a buffer). */
+    public NDArray runningVar() {
+        return runningVar;
     }
 
     @Override

@@ -159,4 +159,26 @@ public final class Kernels {
 
     /** Σ x², in double. */
     public static native double sumOfSquares(long x, int n);
+
+    /**
+     * Batch normalisation (training: the batch's statistics, folded into the running averages with
+     * momentum {@code mom}) and ReLU, in place on c [rows, cols] after adding {@code bias}; writes x̂
+     * [rows, cols] and √(ε + var) [cols] for {@link #batchNormReluBackward}.
+     */
+    public static native void batchNormRelu(long c, long bias, long gamma, long beta, long runMean, long runVar, int rows, int cols,
+                                            float mom, float eps, long xhat, long std);
+
+    /**
+     * In place: g [rows, cols] at the ReLU's output h to the gradient at the dense layer's output; the
+     * column sums give ∂γ, ∂β and the dense layer's bias gradient.
+     */
+    public static native void batchNormReluBackward(long g, long h, long xhat, long std, long gamma, int rows, int cols,
+                                                    long gGamma, long gBeta, long gBias);
+
+    /**
+     * Adam on [n] values in place (p, m, v from g): c1 = 1 − β1, c2 = 1 − β2, root2 = √(1 − β2ᵗ),
+     * scale = lr / (1 − β1ᵗ).
+     */
+    public static native void adam(long p, long m, long v, long g, int n, float b1, float c1, float b2, float c2, float root2,
+                                   float eps, float scale);
 }

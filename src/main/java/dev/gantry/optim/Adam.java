@@ -49,6 +49,28 @@ public final class Adam extends Optimizer {
         return step.muli((float) (c.lr() / bias1));
     }
 
+    /** The float constants of the next update, for an update applied outside this class (the native step). */
+    public record Constants(float b1, float c1, float b2, float c2, float root2, float eps, float scale) {}
+
+    /** {@link Constants} of the next update, cast to float as {@link #step} casts them for the engine. */
+    public Constants constants() {
+        long t = updates + 1;
+        double bias1 = 1 - Math.pow(c.beta1(), t);
+        double bias2 = 1 - Math.pow(c.beta2(), t);
+        return new Constants((float) c.beta1(), (float) (1 - c.beta1()), (float) c.beta2(), (float) (1 - c.beta2()),
+                (float) Math.sqrt(bias2), (float) c.eps(), (float) (c.lr() / bias1));
+    }
+
+    /** Parameter i's first moment m (a view of the flat moments). */
+    public NDArray firstMoment(int i) {
+        return slot("m", i);
+    }
+
+    /** Parameter i's second moment v (a view of the flat moments). */
+    public NDArray secondMoment(int i) {
+        return slot("v", i);
+    }
+
     @Override
     public double learningRate() {
         return c.lr();

@@ -229,12 +229,12 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
 
     /**
      * The native step ({@code train.backward = native}) where it applies: the hand-written passes
-     * apply, the schedule is the authors' simultaneous update, and {@link NativeStep#supports}
-     * (the kernels loaded; G without batch norm; SGD). Else null, and the step is the hand-written one.
+     * apply and {@link NativeStep#supports} (the kernels loaded; SGD with momentum or Adam), for
+     * either schedule. Else null, and the step is the hand-written one.
      */
     private static NativeStep nativeStep(RunConfig c, Generator g, Discriminator d, Optimizer optG, Optimizer optD, boolean hand,
                                          boolean inferer) {
-        if (!"native".equals(c.train().backward()) || !hand || !"simultaneous".equals(c.train().schedule())) {
+        if (!"native".equals(c.train().backward()) || !hand) {
             return null;
         }
         var pg = (dev.gantry.models.PaperGenerator) g;
@@ -242,7 +242,7 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
         if (!NativeStep.supports(pg, pd, optG, optD)) {
             return null;
         }
-        return new NativeStep(pg, pd, (dev.gantry.optim.SgdMomentum) optG, (dev.gantry.optim.SgdMomentum) optD, c.train().batchSize(),
+        return new NativeStep(pg, pd, optG, optD, c.train().batchSize(),
                 "native".equals(c.train().dropoutDraws()));
     }
 
@@ -421,7 +421,8 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
                 boolean grad = ai.djl.pytorch.jni.JniUtils.isGradMode();
                 ai.djl.pytorch.jni.JniUtils.setGradMode(false);      // no graph: the passes are differentiated by hand
                 try {
-                    s = nativeStep != null ? nativeSimultaneousStep(sm, order, b, wantStats)
+                    s = nativeStep != null
+                            ? (alternating ? nativeAlternatingStep(sm, order, b, wantStats) : nativeSimultaneousStep(sm, order, b, wantStats))
                             : alternating ? handAlternatingStep(sm, order, b, wantStats) : handSimultaneousStep(sm, order, b, wantStats);
                 } finally {
                     ai.djl.pytorch.jni.JniUtils.setGradMode(grad);
@@ -657,6 +658,78 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
         lap("G update");
         if (inferer != null) {
             trainInferer(nativeStep.samples(sm, x.getShape()), z);      // Q on G's samples of this step, as the hand step
+            lap("Q step");
+        }
+        return s;
+    }
+
+    /**
+     * Algorithm 1 through the native kernels: the draws and the order of {@link #handAlternatingStep}
+     * (k D steps, each on its own batch and noise, real and fake in one pass; then G's step on fresh
+     * noise through D held fixed).
+     */
+    private Scalars nativeAlternatingStep(NDManager sm, int[] order, int b, boolean wantStats) {
+        Scalars s = new Scalars();
+        int k = batchesPerStep();
+        ai.djl.ndarray.types.Shape images = null;                                       // [B, C, H, W]
+        for (int i = 0; i < k; i++) {
+            NDArray x = batch(sm, order, stepInEpoch * k + i).images();
+            images = x.getShape();
+            NDArray zd = generator.sampleNoise(sm, b);
+            lap("batch and noise");
+            nativeStep.generatorForward(zd);
+            lap("G forward");
+            nativeStep.drawMasks(sm);
+            lap("dropout masks");
+            float[] logits = nativeStep.discriminatorForward(x);
+            lap("D forward");
+            NDArray realLogits = sm.create(java.util.Arrays.copyOfRange(logits, 0, b));
+            NDArray fakeLogits = sm.create(java.util.Arrays.copyOfRange(logits, b, 2 * b));
+            LogitGradients lg = logitGradients(realLogits, fakeLogits, true, false);
+            float[] gReal = lg.real.toFloatArray();
+            float[] gFake = lg.fake.toFloatArray();
+            lap("loss gradients at the logits");
+            nativeStep.discriminatorBackward(gReal, gFake);
+            lap("D backward");
+            boolean last = wantStats && i == k - 1;
+            if (last) {
+                s.readHand(lg);
+            }
+            lap("statistics");
+            double norm = nativeStep.updateDiscriminator(epoch, last);
+            if (last) {
+                s.gradNormD = norm;
+            }
+            objective.afterDiscriminatorStep(discriminator);
+            updateAverage();
+            lap("D update");
+        }
+        NDArray z = generator.sampleNoise(sm, b);
+        lap("batch and noise");
+        nativeStep.generatorForward(z);
+        lap("G forward");
+        nativeStep.drawFakeMasks(sm);
+        lap("dropout masks");
+        NDArray fakeLogits = sm.create(nativeStep.discriminatorForwardFake());
+        lap("D forward");
+        LogitGradients lg = logitGradients(null, fakeLogits, false, true);
+        float[] gGen = lg.generator.toFloatArray();
+        lap("loss gradients at the logits");
+        nativeStep.inputGradient(gGen);
+        lap("D input gradient");
+        if (wantStats) {
+            s.lossG = lg.lossG;
+        }
+        lap("statistics");
+        double norm = nativeStep.generatorBackwardAndUpdate(epoch, wantStats);
+        if (wantStats) {
+            s.gradNormG = norm;
+        }
+        lap("G backward and update");
+        updateAverageG();
+        lap("G update");
+        if (inferer != null) {
+            trainInferer(nativeStep.samples(sm, images), z);
             lap("Q step");
         }
         return s;

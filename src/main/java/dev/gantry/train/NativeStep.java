@@ -5,40 +5,48 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.gantry.models.PaperDiscriminator;
 import dev.gantry.models.PaperGenerator;
+import dev.gantry.nn.BatchNorm;
 import dev.gantry.nn.Dense;
 import dev.gantry.nn.Kernels;
 import dev.gantry.nn.Maxout;
+import dev.gantry.optim.Adam;
+import dev.gantry.optim.Optimizer;
 import dev.gantry.optim.SgdMomentum;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The authors' simultaneous update of the paper-mlp networks ({@code train.backward = native}):
- * the passes of the hand-written backward ({@link PaperGenerator#trace}, {@link PaperDiscriminator#trace}),
- * each layer's elementwise work fused into one loop of {@link Kernels}, the matrix products through
- * the engine's own BLAS into buffers allocated once, and SGD's momentum folded into the weight-gradient
- * products (v ← μ·v − lr·gᵀx is one sgemm with β = μ, α = −lr; then θ ← θ + v). The weight gradients
- * themselves are never stored, except on a statistics step, where they are computed once more for
- * their norms (so the trajectory does not depend on how often statistics are read).
+ * A training step of the paper-mlp networks through Gantry's native kernels ({@code train.backward =
+ * native}): the passes of the hand-written backward ({@link PaperGenerator#trace}, {@link
+ * PaperDiscriminator#trace}), each layer's elementwise work fused into one loop of {@link Kernels},
+ * the matrix products through the engine's own BLAS into buffers allocated once. SGD's momentum is
+ * folded into the weight-gradient products (v ← μ·v − lr·gᵀx is one sgemm with β = μ, α = −lr; then
+ * θ ← θ + v), so those gradients are never stored, except on a statistics step, where they are
+ * computed once more for their norms (the trajectory does not depend on how often statistics are
+ * read). Adam takes each weight gradient from one product, then updates in one loop.
  *
- * <p>The random draws are the hand step's, from the engine, in the same order: the noise, then the
- * real batch's dropout draws, then the fake batch's. The gradient at the logits comes from the loss
+ * <p>The trainer calls these passes in the order of either schedule: the authors' simultaneous
+ * update, or Algorithm 1 ({@link #discriminatorForwardFake} for G's step). The dropout draws are
+ * the hand step's, from the engine, in the same order (the noise, then the real batch's draws,
+ * then the fake batch's), or with {@code train.dropout_draws = native} from {@link Kernels#uniform}
+ * under one key a step drawn from the engine. The gradient at the logits comes from the loss
  * family's own expressions ({@code GanTrainer.logitGradients}), so every loss without a gradient
- * penalty works unchanged. What differs from the hand step is the order of some floating-point sums:
- * bias gradients are column sums in one loop, the logit layer is a dot product, and the momentum is
- * applied inside the product (HandBackwardTest bounds the difference).
+ * penalty works unchanged. What differs from the hand step with the same draws is the order of
+ * some floating-point sums (bias gradients and batch statistics as column sums in one loop, the
+ * logit layer as a dot product, the momentum applied inside the product) and the sigmoid's exp
+ * (a polynomial); NativeStepTest bounds the difference.
  *
- * <p>For: an unconditional {@link PaperGenerator} without batch norm, an unconditional
- * {@link PaperDiscriminator} without spectral norm, SGD for both, the simultaneous schedule (Q, when
- * trained, learns from this step's samples, as in the hand step).
+ * <p>For: an unconditional {@link PaperGenerator}, with or without batch norm, an unconditional
+ * {@link PaperDiscriminator} without spectral norm, SGD with momentum or Adam (Q, when trained,
+ * learns from the step's samples, as in the hand step).
  */
 final class NativeStep {
 
     private final PaperGenerator g;
     private final PaperDiscriminator d;
-    private final SgdMomentum optG;
-    private final SgdMomentum optD;
+    private final Optimizer optG;
+    private final Optimizer optD;
     private final int b;
 
     // G: widths[0] = noise, widths[1..L] hidden, out = pixels.
@@ -50,6 +58,12 @@ final class NativeStep {
     private final ByteBuffer[] gGrad;           // [B, widths[i]] for i = 1..L
     private final ByteBuffer gOutGrad;          // [B, out]
     private final ByteBuffer[] gBiasGrad;       // per layer of gLayers
+    private final List<BatchNorm> norms;        // per hidden layer, or empty
+    private final int stride;                   // G's parameters per hidden layer: 2, or 4 with batch norm
+    private final ByteBuffer[] gHat;            // [B, widths[i]]: x̂ of the batch norm whose ReLU gives gAct[i]
+    private final ByteBuffer[] gStd;            // [widths[i]]: its √(ε + var)
+    private final ByteBuffer[] gGammaGrad;      // [widths[i]]
+    private final ByteBuffer[] gBetaGrad;       // [widths[i]]
 
     // D: M maxout layers of units × pieces, then one logit.
     private final List<Maxout> dLayers;
@@ -81,7 +95,7 @@ final class NativeStep {
     private final boolean nativeDraws;
     private final ByteBuffer draws;             // every dropout draw of a step, when nativeDraws
 
-    NativeStep(PaperGenerator g, PaperDiscriminator d, SgdMomentum optG, SgdMomentum optD, int batch, boolean nativeDraws) {
+    NativeStep(PaperGenerator g, PaperDiscriminator d, Optimizer optG, Optimizer optD, int batch, boolean nativeDraws) {
         this.nativeDraws = nativeDraws;
         this.g = g;
         this.d = d;
@@ -102,6 +116,18 @@ final class NativeStep {
         for (int i = 1; i < widths.length; i++) {
             gAct[i] = Kernels.floats((long) b * widths[i]);
             gGrad[i] = Kernels.floats((long) b * widths[i]);
+        }
+        norms = g.batchNorms();
+        stride = norms.isEmpty() ? 2 : 4;
+        gHat = new ByteBuffer[widths.length];
+        gStd = new ByteBuffer[widths.length];
+        gGammaGrad = new ByteBuffer[widths.length];
+        gBetaGrad = new ByteBuffer[widths.length];
+        for (int i = 1; i < widths.length && !norms.isEmpty(); i++) {
+            gHat[i] = Kernels.floats((long) b * widths[i]);
+            gStd[i] = Kernels.floats(widths[i]);
+            gGammaGrad[i] = Kernels.floats(widths[i]);
+            gBetaGrad[i] = Kernels.floats(widths[i]);
         }
         gOut = Kernels.floats((long) b * out);
         gOutGrad = Kernels.floats((long) b * out);
@@ -153,11 +179,11 @@ final class NativeStep {
     }
 
     /**
-     * Whether these networks and optimizers can take the native step: the kernels loaded, G without
-     * batch norm, D's maxout layers all of one size, both optimizers SGD.
+     * Whether these networks and optimizers can take the native step: the kernels loaded, D's maxout
+     * layers all of one size, each optimizer SGD with momentum or Adam.
      */
     static boolean supports(PaperGenerator g, PaperDiscriminator d, Object optG, Object optD) {
-        if (!Kernels.available() || g.batchNorm() || !(optG instanceof SgdMomentum) || !(optD instanceof SgdMomentum)) {
+        if (!Kernels.available() || !knownRule(optG) || !knownRule(optD)) {
             return false;
         }
         List<Maxout> layers = d.maxoutLayers();
@@ -167,6 +193,10 @@ final class NativeStep {
         int u = layers.get(0).units();
         int p = layers.get(0).pieces();
         return p <= 255 && layers.stream().allMatch(l -> l.units() == u && l.pieces() == p);
+    }
+
+    private static boolean knownRule(Object opt) {
+        return opt instanceof SgdMomentum || opt instanceof Adam;
     }
 
     private static long a(ByteBuffer buffer) {
@@ -188,7 +218,11 @@ final class NativeStep {
             Kernels.gemm(false, true, b, layer.out(), layer.in(), 1f, in, layer.in(), a(layer.weight().array()), layer.in(),
                     0f, dst, layer.out());
             long bias = a(layer.bias().array());
-            if (!last) {
+            if (!last && !norms.isEmpty()) {
+                BatchNorm bn = norms.get(i);
+                Kernels.batchNormRelu(dst, bias, a(bn.gamma().array()), a(bn.beta().array()), a(bn.runningMean()), a(bn.runningVar()),
+                        b, layer.out(), BatchNorm.MOMENTUM, BatchNorm.EPS, a(gHat[i + 1]), a(gStd[i + 1]));
+            } else if (!last) {
                 Kernels.biasRelu(dst, bias, b, layer.out());
             } else if (g.sigmoidOutput()) {
                 Kernels.biasSigmoid(dst, bias, b, layer.out());
@@ -213,14 +247,23 @@ final class NativeStep {
      * the engine state a checkpoint restores, decide them all the same), in the same layout.
      */
     void drawMasks(NDManager sm) {
+        drawMasks(sm, new long[][] {uReal, uFake});
+    }
+
+    /** The dropout draws of the fake batch alone (G's step of Algorithm 1), as {@link #drawMasks}. */
+    void drawFakeMasks(NDManager sm) {
+        drawMasks(sm, new long[][] {uFake});
+    }
+
+    private void drawMasks(NDManager sm, long[][] sets) {
         if (nativeDraws) {
             long key = sm.randomInteger(0, Long.MAX_VALUE, new Shape(1), ai.djl.ndarray.types.DataType.INT64).toLongArray()[0];
-            long n = 2 * drawsPerBatch();
+            long n = sets.length * drawsPerBatch();
             if (n > 0) {
                 Kernels.uniform(a(draws), n, key);
             }
             long at = a(draws);
-            for (long[] u : new long[][] {uReal, uFake}) {
+            for (long[] u : sets) {
                 u[0] = d.keepInput() < 1.0 ? at : 0;
                 at += d.keepInput() < 1.0 ? 4L * b * d.inputShape().dim() : 0;
                 for (int i = 0; i < dLayers.size(); i++) {
@@ -230,7 +273,7 @@ final class NativeStep {
             }
             return;
         }
-        for (long[] u : new long[][] {uReal, uFake}) {
+        for (long[] u : sets) {
             u[0] = draw(sm, d.inputShape().dim(), d.keepInput());
             for (int i = 0; i < dLayers.size(); i++) {
                 u[i + 1] = draw(sm, dLayers.get(i).units(), d.keepHidden());
@@ -263,6 +306,28 @@ final class NativeStep {
         Kernels.dot(a(dTop), a(dOut.weight().array()), a(dOut.bias().array()), 2 * b, units, a(logits));
         float[] values = new float[2 * b];
         logits.asFloatBuffer().get(values);
+        return values;
+    }
+
+    /**
+     * D's pass over G's samples alone (G's step of Algorithm 1), into the fake halves of the buffers
+     * that {@link #inputGradient} reads; returns the B logits.
+     */
+    float[] discriminatorForwardFake() {
+        int in0 = dLayers.get(0).affine().in();
+        long half = 4L * b * units;
+        Kernels.dropout(a(dIn[0]) + 4L * b * in0, a(gOut), uFake[0], keepIn, b * in0);
+        for (int i = 0; i < dLayers.size(); i++) {
+            Dense affine = dLayers.get(i).affine();
+            long pre = a(dPre[i]) + 4L * b * affine.out();
+            Kernels.gemm(false, true, b, affine.out(), affine.in(), 1f, a(dIn[i]) + 4L * b * affine.in(), affine.in(),
+                    a(affine.weight().array()), affine.in(), 0f, pre, affine.out());
+            long dst = (i + 1 < dLayers.size() ? a(dIn[i + 1]) : a(dTop)) + half;
+            Kernels.maxout(pre, a(affine.bias().array()), b, units, pieces, dst, a(dIdx[i]) + (long) b * units, uFake[i + 1], keepHidden);
+        }
+        Kernels.dot(a(dTop) + half, a(dOut.weight().array()), a(dOut.bias().array()), b, units, a(logits) + 4L * b);
+        float[] values = new float[b];
+        logits.asFloatBuffer().position(b).get(values);
         return values;
     }
 
@@ -314,18 +379,17 @@ final class NativeStep {
      * {@code norm} (computed beside the update, which is the same either way), else NaN.
      */
     double updateDiscriminator(int epoch, boolean norm) {
-        float mu = (float) optD.momentum(epoch);
-        float lr = (float) optD.learningRate();
+        Rule r = new Rule(optD, epoch);
         double sum = 0;
         int p = 0;
         for (int i = 0; i < dLayers.size(); i++) {
             Dense affine = dLayers.get(i).affine();
-            sum += updateWeight(optD, p, affine, a(dPre[i]), a(dIn[i]), 2 * b, mu, lr, norm);
-            sum += updateVector(optD, p + 1, a(affine.bias().array()), a(dBiasGrad[i]), affine.out(), mu, lr, norm);
+            sum += updateWeight(r, p, affine, a(dPre[i]), a(dIn[i]), 2 * b, norm);
+            sum += updateVector(r, p + 1, a(affine.bias().array()), a(dBiasGrad[i]), affine.out(), norm);
             p += 2;
         }
-        sum += updateVector(optD, p, a(dOut.weight().array()), a(dOutWeightGrad), units, mu, lr, norm);
-        sum += updateVector(optD, p + 1, a(dOut.bias().array()), a(dOutBiasGrad), 1, mu, lr, norm);
+        sum += updateVector(r, p, a(dOut.weight().array()), a(dOutWeightGrad), units, norm);
+        sum += updateVector(r, p + 1, a(dOut.bias().array()), a(dOutBiasGrad), 1, norm);
         optD.countUpdate();
         return norm ? Math.sqrt(sum) : Double.NaN;
     }
@@ -336,8 +400,7 @@ final class NativeStep {
      * {@code norm}, else NaN.
      */
     double generatorBackwardAndUpdate(int epoch, boolean norm) {
-        float mu = (float) optG.momentum(epoch);
-        float lr = (float) optG.learningRate();
+        Rule r = new Rule(optG, epoch);
         double sum = 0;
         int last = gLayers.size() - 1;
         Kernels.outputBackward(a(gOutGrad), uFake[0], keepIn, a(gOut), g.sigmoidOutput(), b, out, a(gBiasGrad[last]));
@@ -351,9 +414,20 @@ final class NativeStep {
                 Kernels.gemm(false, false, b, layer.in(), layer.out(), 1f, grad, layer.out(), a(layer.weight().array()),
                         layer.in(), 0f, below, layer.in());
             }
-            sum += updateWeight(optG, 2 * i, layer, grad, input, b, mu, lr, norm);
-            sum += updateVector(optG, 2 * i + 1, a(layer.bias().array()), a(gBiasGrad[i]), layer.out(), mu, lr, norm);
-            if (i > 0) {
+            int p = stride * i;                                                 // the output layer's too: stride × hidden layers
+            sum += updateWeight(r, p, layer, grad, input, b, norm);
+            sum += updateVector(r, p + 1, a(layer.bias().array()), a(gBiasGrad[i]), layer.out(), norm);
+            if (i < last && !norms.isEmpty()) {
+                BatchNorm bn = norms.get(i);
+                sum += updateVector(r, p + 2, a(bn.gamma().array()), a(gGammaGrad[i + 1]), layer.out(), norm);
+                sum += updateVector(r, p + 3, a(bn.beta().array()), a(gBetaGrad[i + 1]), layer.out(), norm);
+            }
+            if (i > 0 && !norms.isEmpty()) {
+                // Layer i-1's batch norm and ReLU, before γ is updated (that happens at layer i-1, next).
+                Kernels.batchNormReluBackward(below, a(gAct[i]), a(gHat[i]), a(gStd[i]), a(norms.get(i - 1).gamma().array()), b,
+                        layer.in(), a(gGammaGrad[i]), a(gBetaGrad[i]), a(gBiasGrad[i - 1]));
+                grad = below;
+            } else if (i > 0) {
                 Kernels.reluBackward(below, a(gAct[i]), b, layer.in(), a(gBiasGrad[i - 1]));
                 grad = below;
             }
@@ -362,28 +436,58 @@ final class NativeStep {
         return norm ? Math.sqrt(sum) : Double.NaN;
     }
 
+    /** One network's update rule for this step: SGD's momentum and rate, or Adam's constants. */
+    private static final class Rule {
+        final SgdMomentum sgd;
+        final float mu;
+        final float lr;
+        final Adam adam;
+        final Adam.Constants k;
+
+        Rule(Optimizer opt, int epoch) {
+            sgd = opt instanceof SgdMomentum s ? s : null;
+            adam = opt instanceof Adam x ? x : null;
+            mu = sgd != null ? (float) sgd.momentum(epoch) : 0f;
+            lr = sgd != null ? (float) sgd.learningRate() : 0f;
+            k = adam != null ? adam.constants() : null;
+        }
+
+        void apply(int index, long param, long grad, int n) {
+            if (sgd != null) {
+                Kernels.sgd(param, a(sgd.velocity(index)), grad, mu, lr, n);
+            } else {
+                Kernels.adam(param, a(adam.firstMoment(index)), a(adam.secondMoment(index)), grad, n, k.b1(), k.c1(), k.b2(), k.c2(),
+                        k.root2(), k.eps(), k.scale());
+            }
+        }
+    }
+
     /**
-     * v ← μ·v − lr·gᵀx and W ← W + v for a layer whose output gradient is {@code gOut} [rows, out] and
-     * input {@code x} [rows, in]; returns the squared norm of gᵀx when {@code norm}.
+     * The update of a layer's weight from its output gradient {@code gOut} [rows, out] and input
+     * {@code x} [rows, in]: for SGD, v ← μ·v − lr·gᵀx (one product) and W ← W + v; for Adam, gᵀx into
+     * scratch, then Adam. Returns the squared norm of gᵀx when {@code norm}.
      */
-    private double updateWeight(SgdMomentum opt, int index, Dense layer, long gOut, long x, int rows, float mu, float lr,
-                                boolean norm) {
+    private double updateWeight(Rule r, int index, Dense layer, long gOut, long x, int rows, boolean norm) {
         int o = layer.out();
         int in = layer.in();
         double sq = 0;
-        if (norm) {
+        if (norm || r.sgd == null) {
             Kernels.gemm(true, false, o, in, rows, 1f, gOut, o, x, in, 0f, a(scratch), in);
-            sq = Kernels.sumOfSquares(a(scratch), o * in);
+            sq = norm ? Kernels.sumOfSquares(a(scratch), o * in) : 0;
         }
-        long v = a(opt.velocity(index));
-        Kernels.gemm(true, false, o, in, rows, -lr, gOut, o, x, in, mu, v, in);
+        if (r.sgd == null) {
+            r.apply(index, a(layer.weight().array()), a(scratch), o * in);
+            return sq;
+        }
+        long v = a(r.sgd.velocity(index));
+        Kernels.gemm(true, false, o, in, rows, -r.lr, gOut, o, x, in, r.mu, v, in);
         Kernels.addTo(a(layer.weight().array()), v, o * in);
         return sq;
     }
 
-    private static double updateVector(SgdMomentum opt, int index, long param, long grad, int n, float mu, float lr, boolean norm) {
+    private static double updateVector(Rule r, int index, long param, long grad, int n, boolean norm) {
         double sq = norm ? Kernels.sumOfSquares(grad, n) : 0;
-        Kernels.sgd(param, a(opt.velocity(index)), grad, mu, lr, n);
+        r.apply(index, param, grad, n);
         return sq;
     }
 }
