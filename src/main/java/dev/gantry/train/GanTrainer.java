@@ -622,10 +622,12 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
      * {@link #handSimultaneousStep} through the native kernels ({@link NativeStep}): the same draws in
      * the same order, the same loss gradients at the logits, SGD's update folded into the products.
      */
-    private Scalars nativeSimultaneousStep(NDManager sm, int[] order, int b, boolean wantStats) {
-        NDArray x = batch(sm, order, stepInEpoch).images();                           // [B, C, H, W]
-        NDArray z = generator.sampleNoise(sm, b);                                       // [B, noiseDim]
-        lap("batch and noise");
+    /**
+     * The native step's shared part: G's samples of z, the dropout draws, D over the real batch x and
+     * the samples (2B rows), the loss's gradients at the logits (G's too when {@code forG}), and D's
+     * backward pass to its parameters.
+     */
+    private LogitGradients nativeDiscriminatorPass(NDManager sm, NDArray x, NDArray z, int b, boolean forG) {
         nativeStep.generatorForward(z);
         lap("G forward");
         nativeStep.drawMasks(sm);
@@ -634,14 +636,21 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
         lap("D forward");
         NDArray realLogits = sm.create(java.util.Arrays.copyOfRange(logits, 0, b));
         NDArray fakeLogits = sm.create(java.util.Arrays.copyOfRange(logits, b, 2 * b));
-        LogitGradients lg = logitGradients(realLogits, fakeLogits, true, true);
+        LogitGradients lg = logitGradients(realLogits, fakeLogits, true, forG);
         float[] gReal = lg.real.toFloatArray();
         float[] gFake = lg.fake.toFloatArray();
-        float[] gGen = lg.generator.toFloatArray();
         lap("loss gradients at the logits");
         nativeStep.discriminatorBackward(gReal, gFake);
         lap("D backward");
-        nativeStep.inputGradient(gGen);
+        return lg;
+    }
+
+    private Scalars nativeSimultaneousStep(NDManager sm, int[] order, int b, boolean wantStats) {
+        NDArray x = batch(sm, order, stepInEpoch).images();                           // [B, C, H, W]
+        NDArray z = generator.sampleNoise(sm, b);                                       // [B, noiseDim]
+        lap("batch and noise");
+        LogitGradients lg = nativeDiscriminatorPass(sm, x, z, b, true);
+        nativeStep.inputGradient(lg.generator.toFloatArray());
         lap("D input gradient");
         Scalars s = new Scalars();
         if (wantStats) {
@@ -677,20 +686,7 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
             images = x.getShape();
             NDArray zd = generator.sampleNoise(sm, b);
             lap("batch and noise");
-            nativeStep.generatorForward(zd);
-            lap("G forward");
-            nativeStep.drawMasks(sm);
-            lap("dropout masks");
-            float[] logits = nativeStep.discriminatorForward(x);
-            lap("D forward");
-            NDArray realLogits = sm.create(java.util.Arrays.copyOfRange(logits, 0, b));
-            NDArray fakeLogits = sm.create(java.util.Arrays.copyOfRange(logits, b, 2 * b));
-            LogitGradients lg = logitGradients(realLogits, fakeLogits, true, false);
-            float[] gReal = lg.real.toFloatArray();
-            float[] gFake = lg.fake.toFloatArray();
-            lap("loss gradients at the logits");
-            nativeStep.discriminatorBackward(gReal, gFake);
-            lap("D backward");
+            LogitGradients lg = nativeDiscriminatorPass(sm, x, zd, b, false);
             boolean last = wantStats && i == k - 1;
             if (last) {
                 s.readHand(lg);
