@@ -37,6 +37,8 @@ public final class Provenance {
         o.put("cpu", cpuModel());
         o.put("cores", Runtime.getRuntime().availableProcessors());
         o.put("max_heap_mb", Runtime.getRuntime().maxMemory() / (1024 * 1024));
+        // Whether train.backward = native can run here (docs/performance.md), or why not.
+        o.put("native_kernels", dev.gantry.nn.Kernels.available() ? "loaded" : dev.gantry.nn.Kernels.unavailableReason());
         return o;
     }
 
