@@ -163,11 +163,6 @@ public final class PaperGenerator implements Generator {
         return sigmoidOutput;
     }
 
-    /** Whether the hidden layers are batch-normalised. */
-    public boolean batchNorm() {
-        return !norms.isEmpty();
-    }
-
     /** The batch norm of each hidden layer (empty without batch norm), for the native step. */
     public List<BatchNorm> batchNorms() {
         return java.util.Collections.unmodifiableList(norms);

@@ -173,7 +173,7 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
         this.hand = handBackward(config, generator, discriminator, joint, labelledRows != null);
         this.optG = Optimizer.create(manager, generator.params(), config.optim());
         this.optD = Optimizer.create(manager, discriminator.params(), config.optim().forDiscriminator());
-        this.nativeStep = nativeStep(config, generator, discriminator, optG, optD, hand, inferer != null);
+        this.nativeStep = nativeStep(config, generator, discriminator, optG, optD, hand);
         this.averageD = new ParamAverage(manager, discriminator.params(), config.train().dAverage());
         this.averageG = new ParamAverage(manager, generator.params(), config.train().gAverage());
         int side = config.train().gridSide();
@@ -232,8 +232,7 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
      * apply and {@link NativeStep#supports} (the kernels loaded; SGD with momentum or Adam), for
      * either schedule. Else null, and the step is the hand-written one.
      */
-    private static NativeStep nativeStep(RunConfig c, Generator g, Discriminator d, Optimizer optG, Optimizer optD, boolean hand,
-                                         boolean inferer) {
+    private static NativeStep nativeStep(RunConfig c, Generator g, Discriminator d, Optimizer optG, Optimizer optD, boolean hand) {
         if (!"native".equals(c.train().backward()) || !hand) {
             return null;
         }
@@ -619,10 +618,6 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
     }
 
     /**
-     * {@link #handSimultaneousStep} through the native kernels ({@link NativeStep}): the same draws in
-     * the same order, the same loss gradients at the logits, SGD's update folded into the products.
-     */
-    /**
      * The native step's shared part: G's samples of z, the dropout draws, D over the real batch x and
      * the samples (2B rows), the loss's gradients at the logits (G's too when {@code forG}), and D's
      * backward pass to its parameters.
@@ -645,6 +640,11 @@ public final class GanTrainer implements TrainingView, AutoCloseable {
         return lg;
     }
 
+    /**
+     * {@link #handSimultaneousStep} through the native kernels ({@link NativeStep}): the same draws in
+     * the same order (or the native ones), the same loss gradients at the logits, SGD's update folded
+     * into the products.
+     */
     private Scalars nativeSimultaneousStep(NDManager sm, int[] order, int b, boolean wantStats) {
         NDArray x = batch(sm, order, stepInEpoch).images();                           // [B, C, H, W]
         NDArray z = generator.sampleNoise(sm, b);                                       // [B, noiseDim]

@@ -85,7 +85,7 @@ final class NativeStep {
     private final ByteBuffer[] dBiasGrad;       // [units·pieces] per maxout layer
     private final ByteBuffer dOutWeightGrad;    // [units]
     private final ByteBuffer dOutBiasGrad;      // [1]
-    private final ByteBuffer scratch;           // the largest weight, for gradient norms on statistics steps
+    private final ByteBuffer scratch;           // the largest weight: a weight gradient (Adam, or a statistics step's norm)
 
     // This step's noise (an engine array) and dropout draws (0 where keep = 1): engine arrays, or
     // slices of one buffer filled by the native generator.
